@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xen-dmop: out-of-tree build, static checks and the Xen VM test runs.
+#
+#   make                 build the modules for KDIR (default: the running kernel;
+#                        when its headers are absent, for every Debian series below)
+#   make deps            install what everything below needs (apt-get, idempotent)
+#   make check           build + lint + host tests + VM suite on every series
+#   make demo            boot Xen in QEMU and show our modules serving a real guest
+#   make vm-6.1          the VM suite on one series (IMPL=intree runs it on the distro's modules)
+#   make lint            sparse (C=2) on every series, checkpatch --strict
+#   make clean
+
+SERIES   ?= 6.1 6.12
+IMPL     ?= ours
+BUILD    := build
+VERSION  := $(shell cat VERSION)
+KDIR     ?= /lib/modules/$(shell uname -r)/build
+TOOLS    := $(BUILD)/tools
+SHELL    := /bin/bash
+
+export XEN_DMOP_VERSION := $(VERSION)
+
+.PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
+	demo clean $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
+
+# `make` with no KDIR: the running kernel if its headers exist, else every series.
+all:
+ifneq ($(wildcard $(KDIR)/Makefile),)
+	$(MAKE) modules
+else
+	@echo "xen-dmop: no headers at $(KDIR); building for the Debian series: $(SERIES)"
+	$(MAKE) $(addprefix modules-,$(SERIES))
+endif
+
+# In-place build against KDIR (what dkms and distribution packagers call).
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+# One build tree per series: a symlink farm of the sources, objects beside them.
+$(addprefix modules-,$(SERIES)): modules-%:
+	@kdir=$$(scripts/kdir $*) || exit 1; \
+	out=$(BUILD)/$*/kmod; mkdir -p $$out; \
+	cp -asf $(CURDIR)/Kbuild $(CURDIR)/VERSION $(CURDIR)/drivers $(CURDIR)/include $$out/; \
+	find $$out -xtype l -delete; \
+	$(MAKE) -C $$kdir M=$(CURDIR)/$$out W=1 $(KFLAGS) modules 2>&1 | tee $$out/build.log; \
+	test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	if grep -E 'warning:|error:' $$out/build.log; then echo "xen-dmop: warnings in the $* build"; exit 1; fi
+
+deps:
+	@scripts/deps
+
+tools:
+	@scripts/linux-source-tools $(TOOLS)
+
+# sparse on every series: a forced rebuild with C=2; any sparse finding fails.
+sparse:
+	@for s in $(SERIES); do $(MAKE) --no-print-directory modules-$$s KFLAGS="C=2 CHECK=sparse" || exit 1; done
+
+checkpatch: tools
+	@scripts/checkpatch $(TOOLS)
+
+lint: sparse checkpatch
+
+selftests: tools
+	$(MAKE) -C selftests OUT=$(CURDIR)/$(BUILD)/selftests TOOLS=$(CURDIR)/$(TOOLS)
+
+host-tests: selftests
+	@scripts/host-tests $(BUILD)/selftests
+
+$(addprefix vm-,$(SERIES)): vm-%: modules-% selftests
+	scripts/vm/run --series $* --impl $(IMPL) --mode check
+
+check: deps
+	$(MAKE) $(addprefix modules-,$(SERIES))
+	$(MAKE) lint
+	$(MAKE) host-tests
+	@scripts/vm/check-all $(SERIES)
+
+demo: deps
+	$(MAKE) modules-6.1 selftests
+	scripts/vm/run --series 6.1 --impl ours --mode demo
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
