@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shell helpers shared by the dom0 modes (sourced, busybox sh).
+
+# load_xen_drivers IMPL: our or the distro's privcmd/evtchn, then the distro's
+# xenfs, gntdev and gntalloc on top (xenfs imports xen_privcmd_fops from privcmd).
+load_xen_drivers() {
+	insmod "/lib/modules/$1/xen-privcmd.ko" || return 1
+	insmod "/lib/modules/$1/xen-evtchn.ko" || return 1
+	insmod /lib/modules/intree/xenfs.ko || return 1
+	insmod /lib/modules/intree/xen-gntdev.ko || return 1
+	insmod /lib/modules/intree/xen-gntalloc.ko || return 1
+	mkdir -p /proc/xen && mount -t xenfs xenfs /proc/xen
+}
+
+# unload_xen_drivers: the reverse, for whatever got loaded; fails if any
+# loaded module refuses to go (a leaked reference shows up here).
+unload_xen_drivers() {
+	umount /proc/xen 2>/dev/null
+	for m in xen_gntalloc xen_gntdev xenfs xen_evtchn xen_privcmd; do
+		[ -d "/sys/module/$m" ] || continue
+		rmmod "$m" || return 1
+	done
+}

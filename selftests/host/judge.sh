@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host test of scripts/vm/judge: every way a VM run can go wrong must fail it,
+# and a clean run must pass. TAP output.
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+judge=$here/scripts/vm/judge
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 bad=0
+
+good_tap='DMOP-BOOTED impl=ours mode=check kernel=6.1.0-56-amd64
+TAP version 13
+1..3
+ok 1 selftests: xen-dmop: load ours drivers
+# selftests: xen-dmop: env_test
+# # Totals: pass:4 fail:0 xfail:0 xpass:0 skip:0 error:0
+ok 2 selftests: xen-dmop: env_test
+ok 3 selftests: xen-dmop: unload drivers
+DMOP-END rc=0'
+
+# case NAME WANT(pass|fail) QEMU_RC LOG-TEXT
+case_() {
+	local name=$1 want=$2 rc=$3 text=$4 got
+	n=$((n + 1))
+	printf '%s\n' "$text" >"$tmp/log"
+	if "$judge" "$tmp/log" check "$rc" test >"$tmp/out" 2>&1; then got=pass; else got=fail; fi
+	if [ "$got" = "$want" ]; then
+		echo "ok $n judge: $name"
+	else
+		echo "not ok $n judge: $name (wanted $want, got $got)"
+		sed 's/^/# /' "$tmp/out"
+		bad=$((bad + 1))
+	fi
+}
+
+echo "TAP version 13"
+echo "1..10"
+case_ "clean run passes" pass 0 "$good_tap"
+case_ "never booted fails" fail 0 "(XEN) Xen version 4.17
+Kernel panic - not syncing: VFS: Unable to mount root fs"
+case_ "timeout fails" fail 124 "${good_tap%DMOP-END*}"
+case_ "missing end marker fails" fail 0 "${good_tap%DMOP-END*}"
+case_ "failed subtest fails" fail 0 "${good_tap/fail:0 xfail/fail:1 xfail}"
+case_ "skipped subtest fails" fail 0 "${good_tap/skip:0/skip:2}"
+case_ "skipped program fails" fail 0 "${good_tap/ok 2 selftests: xen-dmop: env_test/ok 2 selftests: xen-dmop: env_test # SKIP}"
+case_ "kernel WARNING fails" fail 0 "$good_tap
+[   12.3] WARNING: CPU: 0 PID: 1 at drivers/xen/privcmd-main.c:10"
+case_ "Xen crash fails" fail 0 "$good_tap
+(XEN) Domain 0 crashed: rebooting machine"
+case_ "crashed test program fails" fail 0 "${good_tap/ok 2 selftests: xen-dmop: env_test/not ok 2 selftests: xen-dmop: env_test # exit=139}"
+echo "# judge: $((n - bad)) passed, $bad failed"
+[ "$bad" -eq 0 ]
