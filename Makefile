@@ -22,7 +22,7 @@ SHELL    := /bin/bash
 export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
-	demo clean $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
+	demo clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
 all:
@@ -80,6 +80,25 @@ check: deps
 demo: deps
 	$(MAKE) modules-6.1 selftests
 	scripts/vm/run --series 6.1 --impl ours --mode demo
+
+dkms-check: deps
+	@scripts/dkms-check $(SERIES)
+
+# Install: modules into updates/ (searched before the distro's kernel/ by depmod,
+# so `modprobe xen-privcmd` loads ours), uapi headers under include/xen-dmop/.
+DESTDIR ?=
+PREFIX  ?= /usr/local
+MODDIR  ?= /lib/modules/$(notdir $(patsubst %/build,%,$(KDIR)))
+install: modules
+	install -D -m 644 drivers/xen/xen-privcmd.ko $(DESTDIR)$(MODDIR)/updates/xen-dmop/xen-privcmd.ko
+	install -D -m 644 drivers/xen/xen-evtchn.ko $(DESTDIR)$(MODDIR)/updates/xen-dmop/xen-evtchn.ko
+	install -d $(DESTDIR)$(PREFIX)/include/xen-dmop/xen
+	install -m 644 include/uapi/xen/*.h $(DESTDIR)$(PREFIX)/include/xen-dmop/xen/
+	$(if $(DESTDIR),,depmod -a $(notdir $(MODDIR)))
+
+uninstall:
+	rm -rf $(DESTDIR)$(MODDIR)/updates/xen-dmop $(DESTDIR)$(PREFIX)/include/xen-dmop
+	$(if $(DESTDIR),,depmod -a $(notdir $(MODDIR)))
 
 clean:
 	rm -rf $(BUILD)
