@@ -10,20 +10,126 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/namei.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include <xen/xen.h>
 
+#include "evtchn-priv.h"
+#include "../../include/uapi/xen/evtchn.h"
+
 #define EVTCHN_NODE "xen/evtchn"
+
+static long evtchn_ioctl_reset(struct evtchn_file *f, void __user *uarg)
+{
+	evtchn_ring_reset(f);
+	return 0;
+}
+
+/**
+ * struct evtchn_ioctl_op - one entry of the ioctl table.
+ * @cmd: the ioctl number (upstream's, size included).
+ * @fn: its handler, called with bind_lock held.
+ */
+struct evtchn_ioctl_op {
+	unsigned int cmd;
+	long (*fn)(struct evtchn_file *f, void __user *uarg);
+};
+
+static const struct evtchn_ioctl_op evtchn_ioctl_ops[] = {
+	{ IOCTL_EVTCHN_BIND_VIRQ, evtchn_ioctl_bind_virq },
+	{ IOCTL_EVTCHN_BIND_INTERDOMAIN, evtchn_ioctl_bind_interdomain },
+	{ IOCTL_EVTCHN_BIND_UNBOUND_PORT, evtchn_ioctl_bind_unbound },
+	{ IOCTL_EVTCHN_UNBIND, evtchn_ioctl_unbind },
+	{ IOCTL_EVTCHN_NOTIFY, evtchn_ioctl_notify },
+	{ IOCTL_EVTCHN_RESET, evtchn_ioctl_reset },
+	{ IOCTL_EVTCHN_RESTRICT_DOMID, evtchn_ioctl_restrict },
+	{ IOCTL_EVTCHN_BIND_STATIC, evtchn_ioctl_bind_static },
+};
 
 static long evtchn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	return -ENOTTY;
+	struct evtchn_file *f = file->private_data;
+	const struct evtchn_ioctl_op *op;
+	long rc;
+
+	for (op = evtchn_ioctl_ops; op < evtchn_ioctl_ops + ARRAY_SIZE(evtchn_ioctl_ops); op++) {
+		if (op->cmd != cmd)
+			continue;
+		/* one lock for all: binds, unbinds and the restriction are ordered */
+		mutex_lock(&f->bind_lock);
+		rc = op->fn(f, (void __user *)arg);
+		mutex_unlock(&f->bind_lock);
+		return rc;
+	}
+	return -ENOTTY;	/* upstream: -ENOSYS */
+}
+
+static int evtchn_open(struct inode *inode, struct file *file)
+{
+	struct evtchn_file *f;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	f->name = kasprintf(GFP_KERNEL, "evtchn:%s", current->comm);
+	if (!f->name) {
+		kfree(f);
+		return -ENOMEM;
+	}
+	mutex_init(&f->bind_lock);
+	mutex_init(&f->read_lock);
+	spin_lock_init(&f->ring_lock);
+	xa_init(&f->ports);
+	init_waitqueue_head(&f->wait);
+	f->restrict_domid = EVTCHN_UNRESTRICTED;
+
+	file->private_data = f;
+	return stream_open(inode, file);
+}
+
+static int evtchn_release(struct inode *inode, struct file *file)
+{
+	struct evtchn_file *f = file->private_data;
+
+	evtchn_unbind_all(f);
+	xa_destroy(&f->ports);
+	kvfree(f->ring);
+	mutex_destroy(&f->read_lock);
+	mutex_destroy(&f->bind_lock);
+	kfree(f->name);
+	kfree(f);
+	return 0;
+}
+
+/* What /proc/<pid>/fdinfo shows: enough to audit a device model's file. */
+static void evtchn_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct evtchn_file *f = file->private_data;
+
+	mutex_lock(&f->bind_lock);
+	if (f->restrict_domid == EVTCHN_UNRESTRICTED)
+		seq_puts(m, "restrict_domid:\tnone\n");
+	else
+		seq_printf(m, "restrict_domid:\t%u\n", f->restrict_domid);
+	seq_printf(m, "ports:\t%u\n", f->nr_ports);
+	seq_printf(m, "ring_size:\t%u\n", f->ring_size);
+	seq_printf(m, "pending:\t%u\n", READ_ONCE(f->prod) - READ_ONCE(f->cons));
+	mutex_unlock(&f->bind_lock);
 }
 
 static const struct file_operations evtchn_fops = {
 	.owner = THIS_MODULE,
+	.open = evtchn_open,
+	.release = evtchn_release,
+	.read = evtchn_read,
+	.write = evtchn_write,
+	.poll = evtchn_poll,
+	.fasync = evtchn_fasync,
 	.unlocked_ioctl = evtchn_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.show_fdinfo = evtchn_show_fdinfo,
 	.llseek = noop_llseek,
 };
 
