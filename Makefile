@@ -9,6 +9,7 @@
 #   make demo            boot Xen in QEMU and show our modules serving a real guest
 #   make vm-6.1          the VM suite on one series (IMPL=intree runs it on the distro's modules)
 #   make lint            sparse (C=2) on every series, checkpatch --strict
+#   make bench           in-tree vs our drivers, side by side in one VM boot per series
 #   make clean
 
 SERIES   ?= 6.1 6.12
@@ -22,7 +23,7 @@ SHELL    := /bin/bash
 export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
-	demo clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
+	demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
 all:
@@ -76,6 +77,20 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) host-tests
 	@scripts/vm/check-all $(SERIES)
+
+# Benchmarks: in-tree and our drivers interleaved in one boot per series; the
+# table is printed and kept with a JSON copy in build/bench/.
+BENCH_ROUNDS ?= 5
+bench: deps
+	$(MAKE) $(addprefix modules-,$(SERIES)) selftests
+	$(MAKE) -C bench OUT=$(CURDIR)/$(BUILD)/bench
+	@for s in $(SERIES); do \
+		scripts/vm/run --series $$s --mode bench --args "dmop.rounds=$(BENCH_ROUNDS)" >/dev/null; \
+		rc=$$?; \
+		scripts/bench/report $(BUILD)/vm/$$s-ours-bench.log $(BUILD)/bench/$$s.json $$s \
+			| tee $(BUILD)/bench/$$s.md || exit 1; \
+		[ $$rc -eq 0 ] || { echo "bench: the $$s VM run failed: $(BUILD)/vm/$$s-ours-bench.log"; exit 1; }; \
+	done
 
 demo: deps
 	$(MAKE) modules-6.1 selftests
