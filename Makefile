@@ -8,7 +8,8 @@
 #   make check           build + lint + host tests + VM suite on every series
 #   make demo            boot Xen in QEMU and show our modules serving a real guest
 #   make vm-6.1          the VM suite on one series (IMPL=intree runs it on the distro's modules)
-#   make lint            sparse (C=2) on every series, checkpatch --strict
+#   make lint            sparse (C=2) on every series, checkpatch --strict, make docs
+#   make docs            Documentation/ built with Sphinx -W, kernel-doc -Wall on our sources
 #   make bench           in-tree vs our drivers, side by side in one VM boot per series
 #   make clean
 
@@ -23,7 +24,7 @@ SHELL    := /bin/bash
 export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
-	demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
+	docs demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
 all:
@@ -61,7 +62,10 @@ sparse:
 checkpatch: tools
 	@scripts/checkpatch $(TOOLS)
 
-lint: sparse checkpatch
+docs:
+	@scripts/docs-check $(BUILD)/docs
+
+lint: sparse checkpatch docs
 
 selftests: tools
 	$(MAKE) -C selftests OUT=$(CURDIR)/$(BUILD)/selftests TOOLS=$(CURDIR)/$(TOOLS)
