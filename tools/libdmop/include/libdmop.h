@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * libdmop - a device model's view of /dev/xen/privcmd and /dev/xen/evtchn.
+ *
+ * One error convention everywhere: every function that can fail returns 0 on
+ * success or a negative errno value (-EPERM, -ESRCH, ...) on failure; errno is
+ * not part of the contract. Results come back through pointer arguments,
+ * which are only written on success unless a function says otherwise.
+ * Functions that cannot fail return a value or nothing and say so.
+ *
+ * The header needs no Xen header: the constants below have the values of
+ * Xen 4.17's public hvm/dm_op.h (the library checks that at build time).
+ * See libdmop(7) for the overview and one man page per function.
+ */
+#ifndef LIBDMOP_H
+#define LIBDMOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Not a domain: "no target", "unrestricted". Xen's DOMID_INVALID. */
+#define DMOP_DOMID_INVALID	0x7ff4U
+
+/* ---------------------------------------------------------------- handle */
+
+struct dmop_handle;
+
+/* dmop_open() flags. */
+#define DMOP_OPEN_EVTCHN	(1U << 0)	/* also open /dev/xen/evtchn */
+
+/*
+ * dmop_open() - open /dev/xen/privcmd (and /dev/xen/evtchn with
+ * DMOP_OPEN_EVTCHN) close-on-exec and return a handle owning them.
+ * Return: 0 and *@out, or -EINVAL (unknown flag), -ENOMEM, or the open(2)
+ * errno (-ENOENT: the driver is not loaded; -EACCES).
+ */
+int dmop_open(struct dmop_handle **out, unsigned int flags);
+
+/*
+ * dmop_open_fds() - wrap files the caller already opened. The handle takes
+ * ownership: dmop_close() closes them. @evtchn_fd may be -1.
+ * Return: 0 and *@out, or -EBADF (@privcmd_fd is not an open file), -ENOMEM.
+ */
+int dmop_open_fds(struct dmop_handle **out, int privcmd_fd, int evtchn_fd);
+
+/* dmop_close() - close the handle's files and free it. NULL is a no-op. */
+void dmop_close(struct dmop_handle *h);
+
+/* The handle's descriptors (-1 when it has no evtchn file). Cannot fail. */
+int dmop_privcmd_fd(const struct dmop_handle *h);
+int dmop_evtchn_fd(const struct dmop_handle *h);
+
+/*
+ * dmop_restrict() - restrict the handle's files, for good, to @domid:
+ * privcmd with IOCTL_PRIVCMD_RESTRICT, evtchn (if open) with
+ * IOCTL_EVTCHN_RESTRICT_DOMID.
+ * Return: 0, -EINVAL (@domid is DMOP_DOMID_INVALID, or the file is already
+ * restricted to another domain), -ENOTTY (the driver has no restrict ioctl:
+ * load xen-dmop's xen-privcmd/xen-evtchn or Linux >= 4.18's), -EPERM.
+ */
+int dmop_restrict(struct dmop_handle *h, uint16_t domid);
+
+/*
+ * dmop_restricted_domid() - the domain this handle restricted itself to with
+ * dmop_restrict() or dmop_after_setup(), or DMOP_DOMID_INVALID. Cannot fail.
+ */
+uint16_t dmop_restricted_domid(const struct dmop_handle *h);
+
+/* ------------------------------------------------------------- raw DMOP */
+
+/**
+ * struct dmop_buf - one buffer of a DMOP, as in struct privcmd_dm_op_buf.
+ * @ptr: the buffer; the first one starts with struct xen_dm_op.
+ * @size: its size in bytes.
+ */
+struct dmop_buf {
+	void *ptr;
+	size_t size;
+};
+
+/*
+ * dmop_op_raw() - IOCTL_PRIVCMD_DM_OP with @nr buffers aimed at @domid,
+ * for sub-ops this library has no typed call for (and for tests).
+ * Return: 0 or the negative errno of the ioctl (Xen's answer passes through:
+ * -ESRCH no such domain, -EPERM not allowed, -EOPNOTSUPP unknown op, ...).
+ */
+int dmop_op_raw(struct dmop_handle *h, uint16_t domid,
+		const struct dmop_buf *bufs, unsigned int nr);
+
+/* ----------------------------------------------------- typed DMOP calls */
+/*
+ * One call per sub-op of Xen 4.17's hvm/dm_op.h, named after it. Each
+ * returns 0 or a negative errno: -EPERM (the file is restricted to another
+ * domain, or Xen refuses the caller), -ESRCH (no such domain), -EINVAL (PV
+ * target or bad argument), -EOPNOTSUPP (not on this architecture), or what
+ * Xen answers for that op. See dmop_dm_ops(3).
+ */
+
+/* ioreq server ids. */
+typedef uint16_t dmop_ioservid_t;
+
+/* handle_bufioreq values of dmop_create_ioreq_server(). */
+#define DMOP_BUFIOREQ_OFF	0
+#define DMOP_BUFIOREQ_LEGACY	1
+#define DMOP_BUFIOREQ_ATOMIC	2
+
+/* Range types of dmop_map_io_range_to_ioreq_server(). */
+#define DMOP_IO_RANGE_PORT	0
+#define DMOP_IO_RANGE_MEMORY	1
+#define DMOP_IO_RANGE_PCI	2
+/* A PCI range bound: segment, bus, device, function. */
+#define DMOP_PCI_SBDF(s, b, d, f) \
+	((((uint64_t)(s) & 0xffff) << 16) | (((b) & 0xff) << 8) | \
+	 (((d) & 0x1f) << 3) | ((f) & 0x07))
+
+/* dmop_get_ioreq_server_info() flag: do not map the ioreq pages. */
+#define DMOP_NO_GFNS		(1U << 0)
+
+/* Event types of dmop_inject_event(). */
+#define DMOP_EVENT_EXT_INT	0
+#define DMOP_EVENT_NMI		2
+#define DMOP_EVENT_HW_EXC	3
+#define DMOP_EVENT_SW_INT	4
+#define DMOP_EVENT_PRI_SW_EXC	5
+#define DMOP_EVENT_SW_EXC	6
+
+/* Access flags of dmop_map_mem_type_to_ioreq_server(). */
+#define DMOP_IOREQ_MEM_ACCESS_READ	(1U << 0)
+#define DMOP_IOREQ_MEM_ACCESS_WRITE	(1U << 1)
+
+/* Cache attributes of dmop_pin_memory_cacheattr(). */
+#define DMOP_MEM_CACHEATTR_UC	0
+#define DMOP_MEM_CACHEATTR_WC	1
+#define DMOP_MEM_CACHEATTR_WT	4
+#define DMOP_MEM_CACHEATTR_WP	5
+#define DMOP_MEM_CACHEATTR_WB	6
+#define DMOP_MEM_CACHEATTR_UCM	7
+#define DMOP_DELETE_MEM_CACHEATTR	0xffffffffU
+
+/* Memory types of dmop_set_mem_type() (Xen's hvmmem_type_t). */
+#define DMOP_MEM_RAM_RW		0
+#define DMOP_MEM_RAM_RO		1
+#define DMOP_MEM_MMIO_DM	2
+#define DMOP_MEM_IOREQ_SERVER	4
+
+/**
+ * struct dmop_extent - one extent of dmop_modified_memory().
+ * @first_pfn: first guest frame modified.
+ * @nr: number of frames.
+ */
+struct dmop_extent {
+	uint64_t first_pfn;
+	uint32_t nr;
+};
+
+int dmop_create_ioreq_server(struct dmop_handle *h, uint16_t domid,
+			     int handle_bufioreq, dmop_ioservid_t *id);
+int dmop_get_ioreq_server_info(struct dmop_handle *h, uint16_t domid,
+			       dmop_ioservid_t id, unsigned int flags,
+			       uint64_t *ioreq_gfn, uint64_t *bufioreq_gfn,
+			       uint32_t *bufioreq_port);
+int dmop_map_io_range_to_ioreq_server(struct dmop_handle *h, uint16_t domid,
+				      dmop_ioservid_t id, uint32_t type,
+				      uint64_t start, uint64_t end);
+int dmop_unmap_io_range_from_ioreq_server(struct dmop_handle *h, uint16_t domid,
+					  dmop_ioservid_t id, uint32_t type,
+					  uint64_t start, uint64_t end);
+int dmop_set_ioreq_server_state(struct dmop_handle *h, uint16_t domid,
+				dmop_ioservid_t id, int enabled);
+int dmop_destroy_ioreq_server(struct dmop_handle *h, uint16_t domid,
+			      dmop_ioservid_t id);
+int dmop_track_dirty_vram(struct dmop_handle *h, uint16_t domid,
+			  uint64_t first_pfn, uint32_t nr,
+			  unsigned long *bitmap);
+int dmop_set_pci_intx_level(struct dmop_handle *h, uint16_t domid,
+			    uint16_t segment, uint8_t bus, uint8_t device,
+			    uint8_t intx, unsigned int level);
+int dmop_set_isa_irq_level(struct dmop_handle *h, uint16_t domid,
+			   uint8_t irq, unsigned int level);
+int dmop_set_pci_link_route(struct dmop_handle *h, uint16_t domid,
+			    uint8_t link, uint8_t irq);
+int dmop_modified_memory(struct dmop_handle *h, uint16_t domid,
+			 const struct dmop_extent *extents, uint32_t nr);
+int dmop_set_mem_type(struct dmop_handle *h, uint16_t domid,
+		      uint16_t mem_type, uint64_t first_pfn, uint32_t nr);
+int dmop_inject_event(struct dmop_handle *h, uint16_t domid, uint32_t vcpu,
+		      uint8_t vector, uint8_t type, uint32_t error_code,
+		      uint8_t insn_len, uint64_t extra);
+int dmop_inject_msi(struct dmop_handle *h, uint16_t domid, uint64_t addr,
+		    uint32_t data);
+int dmop_map_mem_type_to_ioreq_server(struct dmop_handle *h, uint16_t domid,
+				      dmop_ioservid_t id, uint16_t type,
+				      uint32_t flags);
+int dmop_remote_shutdown(struct dmop_handle *h, uint16_t domid,
+			 uint32_t reason);
+int dmop_relocate_memory(struct dmop_handle *h, uint16_t domid, uint32_t size,
+			 uint64_t src_gfn, uint64_t dst_gfn);
+int dmop_pin_memory_cacheattr(struct dmop_handle *h, uint16_t domid,
+			      uint64_t start, uint64_t end, uint32_t type);
+int dmop_set_irq_level(struct dmop_handle *h, uint16_t domid, uint32_t irq,
+		       unsigned int level);
+int dmop_nr_vcpus(struct dmop_handle *h, uint16_t domid, unsigned int *vcpus);
+
+/* ------------------------------------------------------- sub-op names */
+
+/* Highest sub-op number this library knows (XEN_DMOP_nr_vcpus in 4.17). */
+#define DMOP_OP_MAX	20
+
+/*
+ * dmop_op_name() - "create_ioreq_server" for 1, ..., or NULL for a number
+ * that is no DMOP sub-op of Xen 4.17. Cannot fail otherwise.
+ */
+const char *dmop_op_name(uint32_t op);
+
+/*
+ * dmop_op_parse_list() - parse "name,name,..." (names of dmop_op_name(), or
+ * decimal numbers) into @ops, at most @max of them, duplicates dropped.
+ * Return: 0 and *@nr, -EINVAL (an unknown name; empty list items), -E2BIG
+ * (more than @max distinct ops).
+ */
+int dmop_op_parse_list(const char *list, uint32_t *ops, unsigned int max,
+		       unsigned int *nr);
+
+/*
+ * dmop_op_format_list() - write the names of @ops comma-separated into @buf
+ * (numbers for unknown ops), NUL-terminated.
+ * Return: 0, or -ENOSPC when @size is too small (@buf then holds a
+ * truncated, still NUL-terminated list).
+ */
+int dmop_op_format_list(const uint32_t *ops, unsigned int nr, char *buf,
+			size_t size);
+
+/* ------------------------------------------------------- after setup */
+
+/* Steps of dmop_after_setup(), in the order they run. */
+enum dmop_step {
+	DMOP_STEP_NONE = 0,
+	DMOP_STEP_CHECK,	/* validate options and file descriptors */
+	DMOP_STEP_RESTRICT,	/* restrict privcmd and evtchn files */
+	DMOP_STEP_ALLOWLIST,	/* set the DMOP allowlist (not yet available) */
+	DMOP_STEP_RLIMITS,	/* lower RLIMIT_FSIZE, CORE, MSGQUEUE, ... */
+	DMOP_STEP_CHROOT,	/* chroot into an empty directory */
+	DMOP_STEP_GROUPS,	/* drop supplementary groups */
+	DMOP_STEP_GID,		/* setresgid */
+	DMOP_STEP_UID,		/* setresuid */
+	DMOP_STEP_NO_NEW_PRIVS,	/* PR_SET_NO_NEW_PRIVS */
+	DMOP_STEP_VERIFY,	/* prove the drop took effect */
+	DMOP_STEP_COUNT
+};
+
+/* dmop_setup_opts.flags: leave out a step (for callers that do it). */
+#define DMOP_SETUP_NO_IDS	(1U << 0)	/* keep uid, gid and groups */
+#define DMOP_SETUP_NO_CHROOT	(1U << 1)
+#define DMOP_SETUP_NO_RLIMITS	(1U << 2)
+
+/**
+ * struct dmop_setup_opts - what dmop_after_setup() does.
+ * @domid: the one guest this device model serves.
+ * @flags: DMOP_SETUP_*.
+ * @uid: the user to become; not 0 (unless DMOP_SETUP_NO_IDS).
+ * @gid: the group to become; not 0 (unless DMOP_SETUP_NO_IDS).
+ * @chroot_dir: an existing, empty directory (unless DMOP_SETUP_NO_CHROOT).
+ * @allowlist: DMOP sub-ops to allow; must be empty (NULL, 0) until the
+ *	kernel's allowlist ioctl exists (-EOPNOTSUPP otherwise).
+ * @nr_allowlist: entries in @allowlist.
+ * @extra_fds: more open /dev/xen/privcmd or /dev/xen/evtchn files to
+ *	restrict (e.g. those of libxendevicemodel or libxenevtchn handles).
+ * @nr_extra_fds: entries in @extra_fds.
+ */
+struct dmop_setup_opts {
+	uint16_t domid;
+	unsigned int flags;
+	uid_t uid;
+	gid_t gid;
+	const char *chroot_dir;
+	const uint32_t *allowlist;
+	unsigned int nr_allowlist;
+	const int *extra_fds;
+	unsigned int nr_extra_fds;
+};
+
+/**
+ * struct dmop_setup_report - what dmop_after_setup() did.
+ * @failed: the step that failed, DMOP_STEP_NONE on success.
+ * @done: bit (1 << step) for every step that completed.
+ * @partial: true when a failure left the process partly deprivileged
+ *	(some irreversible step was done): the caller should exit.
+ * @message: a sentence naming the failed step, the cause and what was done.
+ */
+struct dmop_setup_report {
+	enum dmop_step failed;
+	unsigned int done;
+	int partial;
+	char message[512];
+};
+
+/*
+ * dmop_after_setup() - deprivilege a device model after its setup: restrict
+ * every Xen file it owns or is given to @opts->domid, lower rlimits, chroot,
+ * drop groups, gid and uid, set no_new_privs, then verify (a bare hypercall
+ * fails EPERM, a DMOP to dom0 fails, setuid(0) fails). @rep may be NULL.
+ * Return: 0, or the negative errno of the first failed step, with @rep
+ * naming it: -ENOTTY (a driver lacks its restrict ioctl), -EINVAL (bad
+ * options; the file is restricted to another domain), -ENOTEMPTY (the chroot
+ * directory is not empty), -EOPNOTSUPP (an allowlist was given), -EBADF (an
+ * extra fd is not a Xen file), -EPERM (not privileged enough to drop),
+ * -EPROTO (verification found a privilege still held), or the failing
+ * system call's errno. @h may be NULL when @opts->extra_fds holds the
+ * privcmd file(s) to restrict (e.g. those of other Xen libraries).
+ */
+int dmop_after_setup(struct dmop_handle *h, const struct dmop_setup_opts *opts,
+		     struct dmop_setup_report *rep);
+
+/* dmop_step_name() - "restrict", "uid", ...; "?" for no step. Cannot fail. */
+const char *dmop_step_name(enum dmop_step step);
+
+/* ------------------------------------------------------------- status */
+
+/* Which Xen device an open file is. */
+enum dmop_dev {
+	DMOP_DEV_PRIVCMD = 0,
+	DMOP_DEV_EVTCHN = 1,
+};
+
+/* dmop_fd_status.restricted_domid when the driver does not say. */
+#define DMOP_RESTRICT_UNKNOWN	(-1)
+/* dmop_fd_status.restricted_domid when the file is unrestricted. */
+#define DMOP_RESTRICT_NONE	(-2)
+
+/**
+ * struct dmop_fd_status - one open Xen file of a process.
+ * @fd: its descriptor number in that process.
+ * @dev: DMOP_DEV_PRIVCMD or DMOP_DEV_EVTCHN.
+ * @restricted_domid: the domain it is restricted to, DMOP_RESTRICT_NONE,
+ *	or DMOP_RESTRICT_UNKNOWN (the driver publishes no fdinfo key).
+ * @have_counters: whether the DMOP counters below were published.
+ * @dm_ops: DMOPs issued through the file.
+ * @dm_ops_denied: DMOPs the driver refused.
+ */
+struct dmop_fd_status {
+	int fd;
+	enum dmop_dev dev;
+	int32_t restricted_domid;
+	int have_counters;
+	uint64_t dm_ops;
+	uint64_t dm_ops_denied;
+};
+
+/**
+ * struct dmop_proc_status - a process holding Xen files open.
+ * @pid: its pid.
+ * @comm: its name (/proc/PID/comm).
+ * @uid: real uid; @euid: effective uid.
+ * @chrooted: 1, 0, or -1 when unknown (no access to /proc/PID/root).
+ * @no_new_privs: 1, 0, or -1 when unknown.
+ * @nr_fds: entries in @fds.
+ * @fds: its open privcmd and evtchn files.
+ */
+struct dmop_proc_status {
+	pid_t pid;
+	char comm[32];
+	uid_t uid;
+	uid_t euid;
+	int chrooted;
+	int no_new_privs;
+	unsigned int nr_fds;
+	struct dmop_fd_status *fds;
+};
+
+/*
+ * dmop_status_scan() - find the processes holding /dev/xen/privcmd or
+ * /dev/xen/evtchn open: all of them (@pids NULL) or those of @pids.
+ * @proc is the procfs mount to read (NULL: "/proc").
+ * Return: 0 with a malloc'ed array in *@out (free it with
+ * dmop_status_free()) and its length in *@nr, or -ENOMEM, or the errno of
+ * opening @proc. Processes that vanish or deny access are left out; a pid of
+ * @pids that does not exist gives -ESRCH.
+ */
+int dmop_status_scan(const char *proc, const pid_t *pids, size_t nr_pids,
+		     struct dmop_proc_status **out, size_t *nr);
+
+/* dmop_status_free() - free what dmop_status_scan() returned. */
+void dmop_status_free(struct dmop_proc_status *procs, size_t nr);
+
+/*
+ * dmop_fdinfo_parse() - read our drivers' keys out of the text of one
+ * /proc/PID/fdinfo/FD file into @st (restricted_domid, counters); keys the
+ * text lacks leave "unknown". The key format is in libdmop(7).
+ * Return: 0, or -EINVAL for a key we know with a malformed value.
+ */
+int dmop_fdinfo_parse(const char *text, struct dmop_fd_status *st);
+
+/*
+ * dmop_proc_unrestricted_dmops() - whether the process issued DMOPs through
+ * an unrestricted privcmd file: 1 yes, 0 no, -1 unknown (the driver does not
+ * publish restriction or counters). Cannot fail.
+ */
+int dmop_proc_unrestricted_dmops(const struct dmop_proc_status *p);
+
+/*
+ * dmop_status_print() - write @procs as text, or as one JSON document with
+ * @json, to @f.
+ * Return: 0, or -EIO when writing failed.
+ */
+int dmop_status_print(FILE *f, const struct dmop_proc_status *procs, size_t nr,
+		      int json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBDMOP_H */

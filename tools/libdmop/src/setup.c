@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: LGPL-2.1-only
+/*
+ * dmop_after_setup(): the one call a device model makes once its guest is
+ * set up, to give up everything but that guest. Checks come first so that
+ * most mistakes fail before anything irreversible; the report always says
+ * which steps were done, so a failure never goes unnoticed half-way.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* The files we may touch: the handle's and the caller's extra ones. */
+#define MAX_FILES 64
+
+struct setup_ctx {
+	const struct dmop_setup_opts *o;
+	struct dmop_setup_report *rep;
+	int fds[MAX_FILES];
+	int kinds[MAX_FILES];
+	unsigned int nr;
+	int privcmd;		/* the one used for verification */
+};
+
+static const char *const step_names[DMOP_STEP_COUNT] = {
+	[DMOP_STEP_NONE] = "?",
+	[DMOP_STEP_CHECK] = "check",
+	[DMOP_STEP_RESTRICT] = "restrict",
+	[DMOP_STEP_ALLOWLIST] = "allowlist",
+	[DMOP_STEP_RLIMITS] = "rlimits",
+	[DMOP_STEP_CHROOT] = "chroot",
+	[DMOP_STEP_GROUPS] = "groups",
+	[DMOP_STEP_GID] = "gid",
+	[DMOP_STEP_UID] = "uid",
+	[DMOP_STEP_NO_NEW_PRIVS] = "no_new_privs",
+	[DMOP_STEP_VERIFY] = "verify",
+};
+
+DMOP_EXPORT const char *dmop_step_name(enum dmop_step step)
+{
+	if ((unsigned int)step >= DMOP_STEP_COUNT)
+		return "?";
+	return step_names[step];
+}
+
+/* Limits like libxl's for a deprivileged QEMU: no core, locks or queues. */
+static const struct {
+	int resource;
+	const char *name;
+	rlim_t limit;
+} rlimits[] = {
+	{ RLIMIT_FSIZE, "RLIMIT_FSIZE", 256 * 1024 },
+	{ RLIMIT_CORE, "RLIMIT_CORE", 0 },
+	{ RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE", 0 },
+	{ RLIMIT_LOCKS, "RLIMIT_LOCKS", 0 },
+	{ RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK", 0 },
+};
+
+/* Steps after which the process is no longer what it was. */
+#define IRREVERSIBLE ((1U << DMOP_STEP_RESTRICT) | (1U << DMOP_STEP_RLIMITS) | \
+		      (1U << DMOP_STEP_CHROOT) | (1U << DMOP_STEP_GROUPS) | \
+		      (1U << DMOP_STEP_GID) | (1U << DMOP_STEP_UID) | \
+		      (1U << DMOP_STEP_NO_NEW_PRIVS))
+
+/* Record the failure of @step with -@err and a reason; returns @err. */
+static int __attribute__((format(printf, 4, 5)))
+fail(struct setup_ctx *c, enum dmop_step step, int err, const char *fmt, ...)
+{
+	struct dmop_setup_report *r = c->rep;
+	size_t len;
+	va_list ap;
+
+	r->failed = step;
+	r->partial = !!(r->done & IRREVERSIBLE);
+	len = snprintf(r->message, sizeof(r->message), "after-setup step '%s' failed: ",
+		       dmop_step_name(step));
+	va_start(ap, fmt);
+	if (len < sizeof(r->message))
+		len += vsnprintf(r->message + len, sizeof(r->message) - len, fmt, ap);
+	va_end(ap);
+	if (len < sizeof(r->message))
+		len += snprintf(r->message + len, sizeof(r->message) - len, " (%s)",
+				strerror(-err));
+	if (r->partial && len < sizeof(r->message)) {
+		len += snprintf(r->message + len, sizeof(r->message) - len,
+				"; already done:");
+		for (int s = DMOP_STEP_RESTRICT; s < DMOP_STEP_COUNT; s++)
+			if ((r->done & (1U << s)) && len < sizeof(r->message))
+				len += snprintf(r->message + len, sizeof(r->message) - len,
+						" %s", dmop_step_name(s));
+		if (len < sizeof(r->message))
+			snprintf(r->message + len, sizeof(r->message) - len,
+				 "; the process is partly deprivileged and must not go on");
+	} else if (len < sizeof(r->message)) {
+		snprintf(r->message + len, sizeof(r->message) - len,
+			 "; nothing was changed");
+	}
+	return err;
+}
+
+static int dir_is_empty(const char *path)
+{
+	struct dirent *d;
+	DIR *dir = opendir(path);
+	int err = 0;
+
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir))) {
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
+			err = -ENOTEMPTY;
+			break;
+		}
+	}
+	closedir(dir);
+	return err;
+}
+
+static int add_file(struct setup_ctx *c, int fd, int kind)
+{
+	if (c->nr == MAX_FILES)
+		return fail(c, DMOP_STEP_CHECK, -E2BIG, "more than %d Xen files",
+			    MAX_FILES);
+	c->fds[c->nr] = fd;
+	c->kinds[c->nr] = kind;
+	c->nr++;
+	if (kind == DMOP_DEV_PRIVCMD && c->privcmd < 0)
+		c->privcmd = fd;
+	return 0;
+}
+
+static int check(struct setup_ctx *c, struct dmop_handle *h)
+{
+	const struct dmop_setup_opts *o = c->o;
+	const unsigned int known = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT |
+				   DMOP_SETUP_NO_RLIMITS;
+	int err;
+
+	if (o->flags & ~known)
+		return fail(c, DMOP_STEP_CHECK, -EINVAL, "unknown flags %#x",
+			    o->flags & ~known);
+	/* restricting to dom0 (or to no domain) would prove nothing */
+	if (!o->domid || o->domid >= DMOP_DOMID_INVALID)
+		return fail(c, DMOP_STEP_CHECK, -EINVAL,
+			    "domid %u is not a guest", o->domid);
+	if (o->nr_allowlist)
+		return fail(c, DMOP_STEP_ALLOWLIST, -EOPNOTSUPP,
+			    "DMOP allowlists need the audit ioctls, not yet available");
+	if (!(o->flags & DMOP_SETUP_NO_IDS)) {
+		if (!o->uid || !o->gid || o->uid == (uid_t)-1 || o->gid == (gid_t)-1)
+			return fail(c, DMOP_STEP_CHECK, -EINVAL,
+				    "uid %u / gid %u: a device model must not stay root",
+				    (unsigned int)o->uid, (unsigned int)o->gid);
+		if (geteuid())
+			return fail(c, DMOP_STEP_CHECK, -EPERM,
+				    "changing uid and gid needs root (euid %u)",
+				    (unsigned int)geteuid());
+	}
+	if (!(o->flags & DMOP_SETUP_NO_CHROOT)) {
+		if (!o->chroot_dir)
+			return fail(c, DMOP_STEP_CHECK, -EINVAL, "no chroot directory");
+		err = dir_is_empty(o->chroot_dir);
+		if (err)
+			return fail(c, DMOP_STEP_CHECK, err,
+				    "chroot directory %s must be an empty directory",
+				    o->chroot_dir);
+	}
+	if (h) {
+		err = add_file(c, h->privcmd_fd, DMOP_DEV_PRIVCMD);
+		if (!err && h->evtchn_fd >= 0)
+			err = add_file(c, h->evtchn_fd, DMOP_DEV_EVTCHN);
+		if (err)
+			return err;
+	}
+	if (o->nr_extra_fds && !o->extra_fds)
+		return fail(c, DMOP_STEP_CHECK, -EINVAL, "extra_fds is NULL");
+	for (unsigned int i = 0; i < o->nr_extra_fds; i++) {
+		int fd = o->extra_fds[i], kind = dmop_fd_kind(fd);
+
+		if (kind < 0)
+			return fail(c, DMOP_STEP_CHECK, -EBADF,
+				    "fd %d is not an open /dev/xen/privcmd or /dev/xen/evtchn",
+				    fd);
+		err = add_file(c, fd, kind);
+		if (err)
+			return err;
+	}
+	if (c->privcmd < 0)
+		return fail(c, DMOP_STEP_CHECK, -EINVAL,
+			    "no /dev/xen/privcmd file (handle or extra fd) to restrict");
+	return 0;
+}
+
+static int restrict_all(struct setup_ctx *c, struct dmop_handle *h)
+{
+	uint16_t domid = c->o->domid;
+
+	for (unsigned int i = 0; i < c->nr; i++) {
+		const char *dev = c->kinds[i] == DMOP_DEV_PRIVCMD ?
+				  "xen-privcmd" : "xen-evtchn";
+		int err;
+
+		/* the handle remembers a restriction it already made */
+		if (h && h->restricted == domid &&
+		    (c->fds[i] == h->privcmd_fd || c->fds[i] == h->evtchn_fd))
+			continue;
+		err = dmop_restrict_fd(c->fds[i], c->kinds[i], domid);
+		if (err == -ENOTTY)
+			return fail(c, DMOP_STEP_RESTRICT, err,
+				    "the loaded %s driver has no restrict ioctl: load xen-dmop's %s.ko (or Linux >= 4.18's)",
+				    dev, dev);
+		if (err)
+			return fail(c, DMOP_STEP_RESTRICT, err,
+				    "restricting %s fd %d to domain %u", dev,
+				    c->fds[i], domid);
+		if (i == 0 && h)
+			h->restricted = domid;
+		/* from here on the files are bound to the guest for good */
+		c->rep->done |= 1U << DMOP_STEP_RESTRICT;
+	}
+	c->rep->done |= 1U << DMOP_STEP_RESTRICT;
+	return 0;
+}
+
+static int lower_rlimits(struct setup_ctx *c)
+{
+	for (size_t i = 0; i < sizeof(rlimits) / sizeof(rlimits[0]); i++) {
+		struct rlimit rl = { rlimits[i].limit, rlimits[i].limit };
+
+		if (setrlimit(rlimits[i].resource, &rl))
+			return fail(c, DMOP_STEP_RLIMITS, -errno, "setrlimit(%s, %llu)",
+				    rlimits[i].name,
+				    (unsigned long long)rlimits[i].limit);
+		c->rep->done |= 1U << DMOP_STEP_RLIMITS;
+	}
+	return 0;
+}
+
+static int do_chroot(struct setup_ctx *c)
+{
+	const char *dir = c->o->chroot_dir;
+
+	if (chdir(dir))
+		return fail(c, DMOP_STEP_CHROOT, -errno, "chdir(%s)", dir);
+	if (chroot("."))
+		return fail(c, DMOP_STEP_CHROOT, -errno, "chroot(%s)", dir);
+	c->rep->done |= 1U << DMOP_STEP_CHROOT;
+	if (chdir("/"))
+		return fail(c, DMOP_STEP_CHROOT, -errno, "chdir(/) in %s", dir);
+	return 0;
+}
+
+static int drop_ids(struct setup_ctx *c)
+{
+	uid_t uid = c->o->uid;
+	gid_t gid = c->o->gid;
+
+	if (setgroups(0, NULL))
+		return fail(c, DMOP_STEP_GROUPS, -errno, "setgroups(0)");
+	c->rep->done |= 1U << DMOP_STEP_GROUPS;
+	if (setresgid(gid, gid, gid))
+		return fail(c, DMOP_STEP_GID, -errno, "setresgid(%u)",
+			    (unsigned int)gid);
+	c->rep->done |= 1U << DMOP_STEP_GID;
+	if (setresuid(uid, uid, uid))
+		return fail(c, DMOP_STEP_UID, -errno, "setresuid(%u)",
+			    (unsigned int)uid);
+	c->rep->done |= 1U << DMOP_STEP_UID;
+	return 0;
+}
+
+static int verify(struct setup_ctx *c)
+{
+	struct dmop_k_hypercall hc = {
+		.op = DMOP_HYPERVISOR_XEN_VERSION,
+		.arg = { DMOP_XENVER_VERSION },
+	};
+	struct dmop_handle probe = {
+		.privcmd_fd = c->privcmd,
+		.evtchn_fd = -1,
+	};
+	unsigned int vcpus;
+	uint16_t other;
+	int err;
+
+	for (unsigned int i = 0; i < c->nr; i++) {
+		if (c->kinds[i] != DMOP_DEV_PRIVCMD)
+			continue;
+		if (!ioctl(c->fds[i], DMOP_IOCTL_PRIVCMD_HYPERCALL, &hc))
+			return fail(c, DMOP_STEP_VERIFY, -EPROTO,
+				    "a bare hypercall through privcmd fd %d still works",
+				    c->fds[i]);
+		if (errno != EPERM)
+			return fail(c, DMOP_STEP_VERIFY, -errno,
+				    "a bare hypercall through privcmd fd %d failed, but not with EPERM",
+				    c->fds[i]);
+	}
+	err = dmop_nr_vcpus(&probe, 0, &vcpus);
+	if (!err)
+		return fail(c, DMOP_STEP_VERIFY, -EPROTO,
+			    "a DMOP to domain 0 still succeeds");
+	/*
+	 * Xen refuses dom0 to itself anyway; a DMOP to some other domain tells
+	 * restricted (the driver says EPERM) from unrestricted (Xen answers,
+	 * ESRCH for a domain that does not exist).
+	 */
+	other = c->o->domid + 1U < DMOP_DOMID_INVALID ? c->o->domid + 1U : 1U;
+	err = dmop_nr_vcpus(&probe, other, &vcpus);
+	if (err != -EPERM)
+		return fail(c, DMOP_STEP_VERIFY, -EPROTO,
+			    "a DMOP to domain %u was not refused with EPERM (%s)",
+			    other, err ? strerror(-err) : "it succeeded");
+	if (!(c->o->flags & DMOP_SETUP_NO_IDS) && !setuid(0))
+		return fail(c, DMOP_STEP_VERIFY, -EPROTO, "setuid(0) still succeeds");
+	return 0;
+}
+
+DMOP_EXPORT int dmop_after_setup(struct dmop_handle *h,
+				 const struct dmop_setup_opts *opts,
+				 struct dmop_setup_report *rep)
+{
+	struct dmop_setup_report local;
+	struct setup_ctx c = { .o = opts, .privcmd = -1 };
+	int err;
+
+	c.rep = rep ? rep : &local;
+	memset(c.rep, 0, sizeof(*c.rep));
+	if (!opts)
+		return fail(&c, DMOP_STEP_CHECK, -EINVAL, "no options");
+	err = check(&c, h);
+	if (err)
+		return err;
+	c.rep->done |= 1U << DMOP_STEP_CHECK;
+	err = restrict_all(&c, h);
+	if (err)
+		return err;
+	if (!(opts->flags & DMOP_SETUP_NO_RLIMITS)) {
+		err = lower_rlimits(&c);
+		if (err)
+			return err;
+	}
+	/* chroot needs CAP_SYS_CHROOT: before the uid drop */
+	if (!(opts->flags & DMOP_SETUP_NO_CHROOT)) {
+		err = do_chroot(&c);
+		if (err)
+			return err;
+	}
+	if (!(opts->flags & DMOP_SETUP_NO_IDS)) {
+		err = drop_ids(&c);
+		if (err)
+			return err;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return fail(&c, DMOP_STEP_NO_NEW_PRIVS, -errno,
+			    "prctl(PR_SET_NO_NEW_PRIVS)");
+	c.rep->done |= 1U << DMOP_STEP_NO_NEW_PRIVS;
+	err = verify(&c);
+	if (err)
+		return err;
+	c.rep->done |= 1U << DMOP_STEP_VERIFY;
+	snprintf(c.rep->message, sizeof(c.rep->message),
+		 "restricted %u Xen file(s) to domain %u; deprivileged", c.nr,
+		 opts->domid);
+	return 0;
+}
