@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xen-dmop privcmd: /dev/xen/privcmd, a drop-in replacement for the in-tree
- * xen-privcmd driver.
+ * xen-dmop privcmd: /dev/xen/privcmd and /dev/xen/hypercall, a drop-in
+ * replacement for the in-tree xen-privcmd driver.
+ *
+ * This file: module load and unload, the two misc devices, open/release
+ * and the ioctl dispatch table of /dev/xen/privcmd.
  */
 
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
@@ -10,38 +13,102 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/namei.h>
+#include <linux/slab.h>
 
 #include <xen/xen.h>
 
-#define PRIVCMD_NODE "xen/privcmd"
+#include "privcmd.h"
 
-static long privcmd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+#define PRIVCMD_NODE "xen/privcmd"
+#define PRIVCMDBUF_NODE "xen/hypercall"
+
+typedef long (*privcmd_ioctl_fn)(struct file *file, void __user *udata);
+
+/**
+ * struct privcmd_ioctl_desc - one entry of the dispatch table.
+ * @cmd: the full command number; the table is indexed by its _IOC_NR().
+ * @fn: its handler.
+ */
+struct privcmd_ioctl_desc {
+	unsigned int cmd;
+	privcmd_ioctl_fn fn;
+};
+
+static const struct privcmd_ioctl_desc privcmd_ioctls[] = {
+	[_IOC_NR(IOCTL_PRIVCMD_HYPERCALL)] = {
+		IOCTL_PRIVCMD_HYPERCALL, privcmd_ioctl_hypercall },
+	[_IOC_NR(IOCTL_PRIVCMD_MMAP)] = {
+		IOCTL_PRIVCMD_MMAP, privcmd_ioctl_mmap },
+	[_IOC_NR(IOCTL_PRIVCMD_MMAPBATCH)] = {
+		IOCTL_PRIVCMD_MMAPBATCH, privcmd_ioctl_mmap_batch_v1 },
+	[_IOC_NR(IOCTL_PRIVCMD_MMAPBATCH_V2)] = {
+		IOCTL_PRIVCMD_MMAPBATCH_V2, privcmd_ioctl_mmap_batch_v2 },
+	[_IOC_NR(IOCTL_PRIVCMD_DM_OP)] = {
+		IOCTL_PRIVCMD_DM_OP, privcmd_ioctl_dm_op },
+	[_IOC_NR(IOCTL_PRIVCMD_RESTRICT)] = {
+		IOCTL_PRIVCMD_RESTRICT, privcmd_ioctl_restrict },
+	[_IOC_NR(IOCTL_PRIVCMD_MMAP_RESOURCE)] = {
+		IOCTL_PRIVCMD_MMAP_RESOURCE, privcmd_ioctl_mmap_resource },
+};
+
+long privcmd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	return -ENOTTY;
+	const struct privcmd_ioctl_desc *desc;
+	unsigned int nr = _IOC_NR(cmd);
+
+	/* The whole command must match: same number, direction and size. */
+	if (_IOC_TYPE(cmd) != 'P' || nr >= ARRAY_SIZE(privcmd_ioctls))
+		return -ENOTTY;
+	desc = &privcmd_ioctls[nr];
+	if (!desc->fn || desc->cmd != cmd)
+		return -ENOTTY;
+	return desc->fn(file, (void __user *)arg);
 }
 
-static const struct file_operations privcmd_fops = {
-	.owner = THIS_MODULE,
-	.unlocked_ioctl = privcmd_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = noop_llseek,
-};
+int privcmd_open(struct inode *inode, struct file *file)
+{
+	struct privcmd_file *pf;
+	int err;
+
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return -ENOMEM;
+	err = privcmd_restrict_open(pf);
+	if (err) {
+		kfree(pf);
+		return err;
+	}
+	file->private_data = pf;
+	return 0;
+}
+
+int privcmd_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
 
 static struct miscdevice privcmd_dev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = PRIVCMD_NODE,
-	.fops = &privcmd_fops,
+	.fops = &xen_privcmd_fops,
+};
+
+static struct miscdevice privcmdbuf_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = PRIVCMDBUF_NODE,
+	.fops = &xen_privcmdbuf_fops,
 };
 
 /*
  * A second misc device of the same name makes sysfs complain with a stack
  * dump; look first so that a clash is one clear line instead.
  */
-static bool privcmd_node_taken(void)
+static bool privcmd_node_taken(const char *sysfs)
 {
 	struct path path;
 
-	if (kern_path("/sys/class/misc/xen!privcmd", 0, &path))
+	if (kern_path(sysfs, 0, &path))
 		return false;
 	path_put(&path);
 	return true;
@@ -55,25 +122,41 @@ static int __init privcmd_init(void)
 		pr_info("not running on Xen, refusing to load\n");
 		return -ENODEV;
 	}
-	if (privcmd_node_taken()) {
+	if (privcmd_node_taken("/sys/class/misc/xen!privcmd") ||
+	    privcmd_node_taken("/sys/class/misc/xen!hypercall")) {
 		pr_err("/dev/%s is already provided by another driver (rmmod xen_privcmd first)\n",
 		       PRIVCMD_NODE);
 		return -ENODEV;
 	}
 
+	privcmd_restrict_init();
+
 	err = misc_register(&privcmd_dev);
 	if (err) {
 		pr_err("cannot register /dev/%s: %d\n", PRIVCMD_NODE, err);
-		return err;
+		goto err_restrict;
+	}
+	err = misc_register(&privcmdbuf_dev);
+	if (err) {
+		pr_err("cannot register /dev/%s: %d\n", PRIVCMDBUF_NODE, err);
+		goto err_privcmd;
 	}
 
 	pr_info("xen-dmop %s loaded\n", XEN_DMOP_VERSION);
 	return 0;
+
+err_privcmd:
+	misc_deregister(&privcmd_dev);
+err_restrict:
+	privcmd_restrict_exit();
+	return err;
 }
 
 static void __exit privcmd_exit(void)
 {
+	misc_deregister(&privcmdbuf_dev);
 	misc_deregister(&privcmd_dev);
+	privcmd_restrict_exit();
 }
 
 module_init(privcmd_init);

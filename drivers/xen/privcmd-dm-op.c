@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xen-dmop privcmd: IOCTL_PRIVCMD_DM_OP, device-model operations.
+ *
+ * The buffers are copied through kernel memory rather than pinned: for the
+ * common case (one or two small buffers) everything lives on the stack, so
+ * a call costs two small copies and the hypercall, with no allocation and
+ * no page-table walk. Larger calls bounce through one heap allocation.
+ * Only buffers Xen may write are copied back.
+ */
+
+#define pr_fmt(fmt) "xen-dmop privcmd: " fmt
+
+#include <linux/bitops.h>
+#include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <asm/xen/hypercall.h>
+#include <xen/interface/hvm/dm_op.h>
+#include <xen/xen-ops.h>
+
+#include "privcmd.h"
+
+static unsigned int dm_op_max_nr_bufs = 16;
+module_param(dm_op_max_nr_bufs, uint, 0644);
+MODULE_PARM_DESC(dm_op_max_nr_bufs,
+		 "Maximum number of buffers in one IOCTL_PRIVCMD_DM_OP (default: 16)");
+
+static unsigned int dm_op_buf_max_size = 4096;
+module_param(dm_op_buf_max_size, uint, 0644);
+MODULE_PARM_DESC(dm_op_buf_max_size,
+		 "Maximum size in bytes of one IOCTL_PRIVCMD_DM_OP buffer (default: 4096)");
+
+/* Fast path limits: descriptors and data that fit in the stack frame. */
+#define DM_OP_STACK_BUFS	4
+#define DM_OP_STACK_BYTES	192
+
+/*
+ * DMOPs (xen/include/public/hvm/dm_op.h) that write nothing back: Xen only
+ * reads their buffers. Everything else may write buffer 0 (its results or
+ * continuation state); unknown ones may write anything.
+ */
+#define DMOP_READ_ONLY	(BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(8) | BIT(9) | \
+			 BIT(10) | BIT(13) | BIT(14) | BIT(15) | BIT(16) |     \
+			 BIT(18) | BIT(19))
+/* DMOPs that may write buffer 0 only. */
+#define DMOP_WRITE_OP	(BIT(1) | BIT(2) | BIT(11) | BIT(12) | BIT(17) | BIT(20))
+#define DMOP_NR_KNOWN	21
+
+/* How many leading buffers Xen may write, given the op in buffer 0. */
+static unsigned int dm_op_nr_written(const void *buf0, size_t size, unsigned int num)
+{
+	u32 op;
+
+	if (size < sizeof(op))
+		return 0;	/* Xen refuses it before reading further */
+	memcpy(&op, buf0, sizeof(op));
+	if (op < DMOP_NR_KNOWN && (DMOP_READ_ONLY & BIT(op)))
+		return 0;
+	if (op < DMOP_NR_KNOWN && (DMOP_WRITE_OP & BIT(op)))
+		return 1;
+	return num;
+}
+
+/*
+ * Read and check the buffer descriptors, in upstream's order of checks;
+ * returns the total size of the buffers or a negative errno.
+ */
+static long dm_op_get_bufs(const struct privcmd_dm_op *op, struct privcmd_dm_op_buf *kbufs)
+{
+	unsigned int max_size = READ_ONCE(dm_op_buf_max_size);
+	size_t total = 0;
+	unsigned int i;
+
+	if (copy_from_user(kbufs, op->ubufs, array_size(op->num, sizeof(*kbufs))))
+		return -EFAULT;
+	for (i = 0; i < op->num; i++) {
+		if (kbufs[i].size > max_size)
+			return -E2BIG;
+		if (!access_ok(kbufs[i].uptr, kbufs[i].size))
+			return -EFAULT;
+		/* Upstream pins nothing for an empty page-aligned buffer: EFAULT. */
+		if (!kbufs[i].size && !offset_in_page(kbufs[i].uptr))
+			return -EFAULT;
+		total += ALIGN(kbufs[i].size, sizeof(u64));
+	}
+	return total;
+}
+
+static long dm_op_call(domid_t dom, unsigned int num, const struct privcmd_dm_op_buf *kbufs,
+		       struct xen_dm_op_buf *xbufs, u8 *bounce)
+{
+	unsigned int i, nr_written;
+	size_t off = 0;
+	long rc;
+
+	for (i = 0; i < num; i++) {
+		void *kptr = bounce + off;
+
+		if (copy_from_user(kptr, kbufs[i].uptr, kbufs[i].size))
+			return -EFAULT;
+		set_xen_guest_handle(xbufs[i].h, kptr);
+		xbufs[i].size = kbufs[i].size;
+		off += ALIGN(kbufs[i].size, sizeof(u64));
+	}
+	nr_written = dm_op_nr_written(bounce, kbufs[0].size, num);
+
+	xen_preemptible_hcall_begin();
+	rc = HYPERVISOR_dm_op(dom, num, xbufs);
+	xen_preemptible_hcall_end();
+
+	for (i = 0, off = 0; i < nr_written; i++) {
+		if (copy_to_user(kbufs[i].uptr, bounce + off, kbufs[i].size))
+			return -EFAULT;
+		off += ALIGN(kbufs[i].size, sizeof(u64));
+	}
+	return rc;
+}
+
+long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
+{
+	struct privcmd_dm_op_buf stack_kbufs[DM_OP_STACK_BUFS];
+	struct xen_dm_op_buf stack_xbufs[DM_OP_STACK_BUFS];
+	u8 stack_bounce[DM_OP_STACK_BYTES] __aligned(8);
+	struct privcmd_dm_op_buf *kbufs = stack_kbufs;
+	struct xen_dm_op_buf *xbufs = stack_xbufs;
+	u8 *bounce = stack_bounce;
+	struct privcmd_dm_op op;
+	long rc, total;
+
+	if (copy_from_user(&op, udata, sizeof(op)))
+		return -EFAULT;
+	/* libxendevicemodel's probe: no hypercall, so no target to check. */
+	if (!op.num)
+		return 0;
+	if (!privcmd_may_target(file, op.dom))
+		return -EPERM;
+	if (op.num > READ_ONCE(dm_op_max_nr_bufs))
+		return -E2BIG;
+
+	if (op.num > DM_OP_STACK_BUFS) {
+		kbufs = kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL);
+		xbufs = kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL);
+		if (!kbufs || !xbufs) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+
+	total = dm_op_get_bufs(&op, kbufs);
+	if (total < 0) {
+		rc = total;
+		goto out;
+	}
+	if (total > DM_OP_STACK_BYTES) {
+		bounce = kvmalloc(total, GFP_KERNEL | __GFP_NOWARN);
+		if (!bounce) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+
+	rc = dm_op_call(op.dom, op.num, kbufs, xbufs, bounce);
+
+out:
+	if (bounce != stack_bounce)
+		kvfree(bounce);
+	if (kbufs != stack_kbufs)
+		kfree(kbufs);
+	if (xbufs != stack_xbufs)
+		kfree(xbufs);
+	return rc;
+}

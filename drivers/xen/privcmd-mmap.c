@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xen-dmop privcmd: mapping foreign frames.
+ *
+ * A process mmap()s /dev/xen/privcmd to reserve address space, then fills
+ * the mapping once with IOCTL_PRIVCMD_MMAP, MMAPBATCH(_V2) or
+ * MMAP_RESOURCE. Touching a page that holds no frame gives SIGBUS. The
+ * mappings are never copied into a child and are torn down on munmap() and
+ * exit like any other.
+ *
+ * vma->vm_private_data says what the mapping holds: NULL while unused,
+ * PRIVCMD_VMA_CLAIMED once filled on a PV dom0, or on an auto-translated
+ * (PVH) dom0 the array of local pages the foreign frames are mapped over.
+ */
+
+#define pr_fmt(fmt) "xen-dmop privcmd: " fmt
+
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <asm/xen/hypercall.h>
+#include <xen/features.h>
+#include <xen/interface/memory.h>
+#include <xen/page.h>
+#include <xen/xen.h>
+#include <xen/xen-ops.h>
+
+#include "privcmd.h"
+
+#define PRIVCMD_VMA_CLAIMED ((void *)1)
+
+static const struct vm_operations_struct privcmd_vm_ops;
+
+static bool privcmd_auto_translated(void)
+{
+	return xen_feature(XENFEAT_auto_translated_physmap);
+}
+
+/* The privcmd mapping that contains @addr, or NULL. */
+static struct vm_area_struct *privcmd_find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+
+	if (!vma || vma->vm_ops != &privcmd_vm_ops)
+		return NULL;
+	return vma;
+}
+
+/* Local pages to map foreign frames over on an auto-translated dom0. */
+static int privcmd_vma_alloc_pages(struct vm_area_struct *vma)
+{
+	unsigned long nr = vma_pages(vma);
+	struct page **pages;
+	int err;
+
+	if (nr > INT_MAX)
+		return -EINVAL;
+	pages = kvcalloc(nr, sizeof(*pages), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!pages)
+		return -ENOMEM;
+	err = xen_alloc_unpopulated_pages(nr, pages);
+	if (err) {
+		kvfree(pages);
+		return -ENOMEM;
+	}
+	vma->vm_private_data = pages;
+	return 0;
+}
+
+/* Claim an unused mapping for one filling ioctl. Caller holds mmap_lock. */
+static int privcmd_vma_claim(struct vm_area_struct *vma)
+{
+	if (vma->vm_private_data)
+		return -EINVAL;
+	if (privcmd_auto_translated())
+		return privcmd_vma_alloc_pages(vma);
+	vma->vm_private_data = PRIVCMD_VMA_CLAIMED;
+	return 0;
+}
+
+static void privcmd_vma_close(struct vm_area_struct *vma)
+{
+	struct page **pages = vma->vm_private_data;
+	unsigned long nr = vma_pages(vma);
+	int err;
+
+	if (!privcmd_auto_translated() || !pages || pages == PRIVCMD_VMA_CLAIMED)
+		return;
+
+	err = xen_unmap_domain_gfn_range(vma, (vma->vm_end - vma->vm_start) >> XEN_PAGE_SHIFT,
+					 pages);
+	if (err)	/* Xen still maps frames over them: never reuse them */
+		pr_crit("cannot unmap foreign frames (%d): leaking %lu pages\n", err, nr);
+	else
+		xen_free_unpopulated_pages(nr, pages);
+	kvfree(pages);
+}
+
+/* Splitting would let two vmas free the same pages. */
+static int privcmd_vma_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return -EINVAL;
+}
+
+/* A page with no foreign frame behind it (never mapped, or failed). */
+static vm_fault_t privcmd_vma_fault(struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+static const struct vm_operations_struct privcmd_vm_ops = {
+	.close = privcmd_vma_close,
+	.may_split = privcmd_vma_may_split,
+	.fault = privcmd_vma_fault,
+};
+
+int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	/* DONTCOPY: fork cannot recreate foreign mappings in the child. */
+	privcmd_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &privcmd_vm_ops;
+	vma->vm_private_data = NULL;
+	return 0;
+}
+
+/* ---- IOCTL_PRIVCMD_MMAP (PV only) ---- */
+
+static int privcmd_mmap_entries(struct vm_area_struct *vma, const struct privcmd_mmap_entry *e,
+				int num, domid_t dom)
+{
+	unsigned long va = vma->vm_start;
+	int i, rc;
+
+	for (i = 0; i < num; i++, e++) {
+		/* Each run starts where the last ended and stays in the vma. */
+		if (e->va != va || e->npages > (vma->vm_end - va) >> PAGE_SHIFT ||
+		    e->npages > INT_MAX)
+			return -EINVAL;
+		rc = xen_remap_domain_gfn_range(vma, va, e->mfn, e->npages, vma->vm_page_prot,
+						dom, NULL);
+		if (rc < 0)
+			return rc;
+		va += e->npages << PAGE_SHIFT;
+	}
+	return 0;
+}
+
+long privcmd_ioctl_mmap(struct file *file, void __user *udata)
+{
+	struct mm_struct *mm = current->mm;
+	struct privcmd_mmap_entry *entries;
+	struct vm_area_struct *vma;
+	struct privcmd_mmap m;
+	long rc;
+
+	if (privcmd_auto_translated())
+		return -EOPNOTSUPP;
+	if (copy_from_user(&m, udata, sizeof(m)))
+		return -EFAULT;
+	if (!privcmd_may_target(file, m.dom))
+		return -EPERM;
+	if (m.num < 0)
+		return -EINVAL;
+	if (!m.num)
+		return 0;
+
+	/* Read everything first: no user faults under mmap_lock. */
+	entries = kvmalloc_array(m.num, sizeof(*entries), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!entries)
+		return -ENOMEM;
+	if (copy_from_user(entries, m.entry, array_size(m.num, sizeof(*entries)))) {
+		rc = -EFAULT;
+		goto out;
+	}
+
+	mmap_write_lock(mm);
+	vma = privcmd_find_vma(mm, entries[0].va);
+	if (!vma || vma->vm_start != entries[0].va) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	rc = privcmd_vma_claim(vma);
+	if (rc)
+		goto out_unlock;
+	rc = privcmd_mmap_entries(vma, entries, m.num, m.dom);
+
+out_unlock:
+	mmap_write_unlock(mm);
+out:
+	kvfree(entries);
+	return rc;
+}
+
+/* ---- IOCTL_PRIVCMD_MMAPBATCH and _V2 ---- */
+
+/**
+ * struct privcmd_batch - one MMAPBATCH request, either version.
+ * @version: 1 or 2.
+ * @num: number of frames.
+ * @dom: their domain.
+ * @addr: where to map them.
+ * @arr: the frame numbers (version 1: also where errors go).
+ * @err: version 2: one int per frame for the errors.
+ */
+struct privcmd_batch {
+	int version;
+	unsigned int num;
+	domid_t dom;
+	unsigned long addr;
+	__u64 __user *arr;
+	int __user *err;
+};
+
+static int is_mapped_fn(pte_t *pte, unsigned long addr, void *data)
+{
+	return pte_none(ptep_get(pte)) ? 0 : -EBUSY;
+}
+
+/* Whether any page of [addr, addr + len) already holds a frame. */
+static bool privcmd_range_is_mapped(struct vm_area_struct *vma, unsigned long addr,
+				    unsigned long len)
+{
+	return apply_to_page_range(vma->vm_mm, addr, len, is_mapped_fn, NULL) != 0;
+}
+
+/*
+ * Map the frames; per-frame results land in @errs. Returns 0 or a negative
+ * errno for a failure of the request itself. Caller holds mmap_lock.
+ */
+static int privcmd_batch_map(struct privcmd_batch *b, xen_pfn_t *gfns, int *errs)
+{
+	unsigned long nr_pages = DIV_ROUND_UP(b->num, XEN_PFN_PER_PAGE);
+	unsigned long len = nr_pages << PAGE_SHIFT;
+	struct page **pages = NULL;
+	struct vm_area_struct *vma;
+	unsigned int i;
+	int rc;
+
+	vma = privcmd_find_vma(current->mm, b->addr);
+	if (!vma)
+		return -EINVAL;
+	if (!vma->vm_private_data) {
+		/* First use: the request covers the whole mapping. */
+		if (b->addr != vma->vm_start || len != vma->vm_end - vma->vm_start)
+			return -EINVAL;
+		rc = privcmd_vma_claim(vma);
+		if (rc)
+			return rc;
+	} else {
+		/* A retry fills holes left by paged-out frames, nothing else. */
+		if (b->addr & ~PAGE_MASK || len > vma->vm_end - b->addr ||
+		    privcmd_range_is_mapped(vma, b->addr, len))
+			return -EINVAL;
+	}
+	if (privcmd_auto_translated())
+		pages = (struct page **)vma->vm_private_data +
+			((b->addr - vma->vm_start) >> PAGE_SHIFT);
+
+	/* 1 is no errno: it marks frames the remap never reached. */
+	for (i = 0; i < b->num; i++)
+		errs[i] = 1;
+	rc = xen_remap_domain_gfn_array(vma, b->addr, gfns, b->num, errs, vma->vm_page_prot,
+					b->dom, pages);
+	for (i = 0; i < b->num; i++)
+		if (errs[i] > 0)
+			errs[i] = rc < 0 ? rc : -EFAULT;
+	return 0;
+}
+
+/* Report per-frame errors as the request's version does. */
+static int privcmd_batch_report(struct privcmd_batch *b, const xen_pfn_t *gfns,
+				const int *errs)
+{
+	bool paged = false;
+	unsigned int i;
+
+	for (i = 0; i < b->num; i++)
+		paged |= errs[i] == -ENOENT;
+
+	if (b->version == 2) {
+		if (copy_to_user(b->err, errs, array_size(b->num, sizeof(*errs))))
+			return -EFAULT;
+	} else {
+		for (i = 0; i < b->num; i++) {
+			__u64 v = gfns[i];
+
+			if (!errs[i])
+				continue;
+			v |= errs[i] == -ENOENT ? PRIVCMD_MMAPBATCH_PAGED_ERROR :
+						  PRIVCMD_MMAPBATCH_MFN_ERROR;
+			if (put_user(v, &b->arr[i]))
+				return -EFAULT;
+		}
+	}
+	/* Paged-out frames are the caller's cue to retry those. */
+	return paged ? -ENOENT : 0;
+}
+
+static long privcmd_mmap_batch(struct file *file, struct privcmd_batch *b)
+{
+	struct mm_struct *mm = current->mm;
+	xen_pfn_t *gfns;
+	int *errs;
+	long rc;
+
+	BUILD_BUG_ON(sizeof(xen_pfn_t) != sizeof(__u64));
+
+	if (!privcmd_may_target(file, b->dom))
+		return -EPERM;
+	if (!b->num || b->num > INT_MAX)
+		return -EINVAL;
+
+	gfns = kvmalloc_array(b->num, sizeof(*gfns), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	errs = kvmalloc_array(b->num, sizeof(*errs), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!gfns || !errs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (copy_from_user(gfns, b->arr, array_size(b->num, sizeof(*gfns)))) {
+		rc = -EFAULT;
+		goto out;
+	}
+	/* Fail on a bad error array before mapping anything. */
+	if (b->version == 2 && clear_user(b->err, array_size(b->num, sizeof(*errs)))) {
+		rc = -EFAULT;
+		goto out;
+	}
+
+	mmap_write_lock(mm);
+	rc = privcmd_batch_map(b, gfns, errs);
+	mmap_write_unlock(mm);
+	if (!rc)
+		rc = privcmd_batch_report(b, gfns, errs);
+
+out:
+	kvfree(errs);
+	kvfree(gfns);
+	return rc;
+}
+
+long privcmd_ioctl_mmap_batch_v1(struct file *file, void __user *udata)
+{
+	struct privcmd_mmapbatch m;
+	struct privcmd_batch b;
+
+	if (copy_from_user(&m, udata, sizeof(m)))
+		return -EFAULT;
+	if (m.num < 0)
+		return -EINVAL;
+	b = (struct privcmd_batch){ .version = 1, .num = m.num, .dom = m.dom,
+				    .addr = m.addr, .arr = m.arr };
+	return privcmd_mmap_batch(file, &b);
+}
+
+long privcmd_ioctl_mmap_batch_v2(struct file *file, void __user *udata)
+{
+	struct privcmd_mmapbatch_v2 m;
+	struct privcmd_batch b;
+
+	if (copy_from_user(&m, udata, sizeof(m)))
+		return -EFAULT;
+	b = (struct privcmd_batch){ .version = 2, .num = m.num, .dom = m.dom,
+				    .addr = m.addr, .arr = (__u64 __user *)m.arr,
+				    .err = m.err };
+	return privcmd_mmap_batch(file, &b);
+}
+
+/* ---- IOCTL_PRIVCMD_MMAP_RESOURCE ---- */
+
+static long privcmd_resource_size(struct privcmd_mmap_resource __user *udata,
+				  struct xen_mem_acquire_resource *xr)
+{
+	int rc = HYPERVISOR_memory_op(XENMEM_acquire_resource, xr);
+
+	if (rc)
+		return rc;
+	return put_user((__u64)xr->nr_frames, &udata->num);
+}
+
+/* Map what Xen put in @pfns at @addr. Caller holds mmap_lock. */
+static int privcmd_resource_remap(struct vm_area_struct *vma, const struct privcmd_mmap_resource *r,
+				  const struct xen_mem_acquire_resource *xr, xen_pfn_t *pfns)
+{
+	/* Xen rewrites each frame's slot with its error: that is allowed. */
+	int *errs = (int *)pfns;
+	unsigned int domid;
+	int n, i;
+
+	if (privcmd_auto_translated())
+		return xen_remap_vma_range(vma, r->addr, r->num << PAGE_SHIFT);
+
+	domid = xr->flags & XENMEM_rsrc_acq_caller_owned ? DOMID_SELF : r->dom;
+	n = xen_remap_domain_mfn_array(vma, r->addr, pfns, r->num, errs, vma->vm_page_prot,
+				       domid);
+	if (n < 0)
+		return n;
+	for (i = 0; i < r->num; i++)
+		if (errs[i] < 0)
+			return errs[i];
+	return 0;
+}
+
+long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
+{
+	struct xen_mem_acquire_resource xr = {};
+	struct mm_struct *mm = current->mm;
+	struct privcmd_mmap_resource r;
+	struct vm_area_struct *vma;
+	xen_pfn_t *pfns = NULL;
+	unsigned int i;
+	long rc;
+
+	if (copy_from_user(&r, udata, sizeof(r)))
+		return -EFAULT;
+	if (!privcmd_may_target(file, r.dom))
+		return -EPERM;
+	/* Both set (map) or both zero (size query). */
+	if (!r.addr != !r.num)
+		return -EINVAL;
+
+	xr.domid = r.dom;
+	xr.type = r.type;
+	xr.id = r.id;
+	if (!r.num)
+		return privcmd_resource_size(udata, &xr);
+
+	mmap_write_lock(mm);
+	/* Our local pages back the mapping from its start: map from there. */
+	vma = privcmd_find_vma(mm, r.addr);
+	if (!vma || r.addr != vma->vm_start || r.num > INT_MAX ||
+	    r.num > vma_pages(vma) * XEN_PFN_PER_PAGE) {
+		rc = -EINVAL;
+		goto out;
+	}
+	pfns = kvcalloc(r.num, sizeof(*pfns), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!pfns) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = privcmd_vma_claim(vma);
+	if (rc)
+		goto out;
+	if (privcmd_auto_translated()) {
+		struct page **pages = vma->vm_private_data;
+
+		/* Xen places the resource's frames at our empty pages. */
+		for (i = 0; i < r.num; i++)
+			pfns[i] = page_to_xen_pfn(pages[i / XEN_PFN_PER_PAGE]) +
+				  i % XEN_PFN_PER_PAGE;
+	}
+
+	xr.frame = r.idx;
+	xr.nr_frames = r.num;
+	set_xen_guest_handle(xr.frame_list, pfns);
+	xen_preemptible_hcall_begin();
+	rc = HYPERVISOR_memory_op(XENMEM_acquire_resource, &xr);
+	xen_preemptible_hcall_end();
+	if (!rc)
+		rc = privcmd_resource_remap(vma, &r, &xr, pfns);
+
+out:
+	mmap_write_unlock(mm);
+	kvfree(pfns);
+	return rc;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xen-dmop privcmd: restricting a file to one domain.
+ *
+ * IOCTL_PRIVCMD_RESTRICT sets the restriction of an open file once. In a
+ * domU (not dom0) every file starts restricted to the domain named by the
+ * "target" key in xenstore, as upstream does for stub domains, unless the
+ * "unrestricted" parameter says otherwise and the kernel is not locked down.
+ */
+
+#define pr_fmt(fmt) "xen-dmop privcmd: " fmt
+
+#include <linux/atomic.h>
+#include <linux/kstrtox.h>
+#include <linux/moduleparam.h>
+#include <linux/notifier.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+
+#include "privcmd.h"
+
+static bool unrestricted;
+module_param(unrestricted, bool, 0);
+MODULE_PARM_DESC(unrestricted,
+		 "In a domU, do not restrict files to the xenstore \"target\" domain (ignored under lockdown; default: N)");
+
+/* What a new file starts with: DOMID_INVALID means unrestricted. */
+static unsigned int default_domid = DOMID_INVALID;
+/* In a domU, opens wait until xenstore has told us the target. */
+static bool target_pending;
+static bool notifier_registered;
+static DECLARE_WAIT_QUEUE_HEAD(target_wq);
+
+long privcmd_ioctl_restrict(struct file *file, void __user *udata)
+{
+	struct privcmd_file *pf = file->private_data;
+	unsigned int old;
+	domid_t dom;
+
+	if (copy_from_user(&dom, udata, sizeof(dom)))
+		return -EFAULT;
+	/* DOMID_SELF, DOMID_INVALID and friends name no domain to act on. */
+	if (dom >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+
+	/* One winner among concurrent callers; the restriction never changes. */
+	old = cmpxchg(&pf->domid, DOMID_INVALID, dom);
+	if (old != DOMID_INVALID && old != dom)
+		return -EINVAL;
+	return 0;
+}
+
+int privcmd_restrict_open(struct privcmd_file *pf)
+{
+	if (wait_event_interruptible(target_wq, !READ_ONCE(target_pending)))
+		return -EINTR;
+	pf->domid = READ_ONCE(default_domid);
+	return 0;
+}
+
+static int privcmd_target_ready(struct notifier_block *nb, unsigned long event, void *data)
+{
+	unsigned int domid = DOMID_IDLE;	/* acts on nothing */
+	char *target;
+
+	target = xenbus_read(XBT_NIL, "target", "", NULL);
+	if (IS_ERR(target) || kstrtouint(target, 10, &domid) ||
+	    domid >= DOMID_FIRST_RESERVED) {
+		pr_err("no target domain in xenstore, refusing every targeted operation\n");
+		domid = DOMID_IDLE;
+	}
+	if (!IS_ERR(target))
+		kfree(target);
+
+	WRITE_ONCE(default_domid, domid);
+	WRITE_ONCE(target_pending, false);
+	wake_up_all(&target_wq);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block privcmd_xenstore_nb = {
+	.notifier_call = privcmd_target_ready,
+};
+
+void privcmd_restrict_init(void)
+{
+	if (xen_initial_domain())
+		return;
+	if (unrestricted) {
+		if (!security_locked_down(LOCKDOWN_XEN_USER_ACTIONS))
+			return;
+		pr_warn("kernel is locked down, parameter \"unrestricted\" ignored\n");
+	}
+	target_pending = true;
+	register_xenstore_notifier(&privcmd_xenstore_nb);
+	notifier_registered = true;
+}
+
+void privcmd_restrict_exit(void)
+{
+	if (notifier_registered)
+		unregister_xenstore_notifier(&privcmd_xenstore_nb);
+	notifier_registered = false;
+}

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * xen-dmop: the interface of /dev/xen/privcmd.
+ *
+ * Binary compatible with the in-tree driver's uapi header: the
+ * same ioctl numbers and struct layouts, so libxencall, libxendevicemodel,
+ * libxenforeignmemory and QEMU work unmodified. The contract of each ioctl,
+ * errno by errno, is written down here; where xen-dmop answers differently
+ * from the in-tree driver the entry says so under "Differs from upstream".
+ * Documentation/userspace-api/xen-privcmd.rst has the longer story.
+ *
+ * Common to every ioctl:
+ *
+ * - An unknown command fails with ENOTTY (upstream's too). The 6.12 in-tree
+ *   IOCTL_PRIVCMD_IRQFD (8), IOCTL_PRIVCMD_IOEVENTFD (9) and
+ *   IOCTL_PRIVCMD_PCIDEV_GET_GSI (10) are not implemented: ENOTTY.
+ * - There is no 32-bit compat ioctl (as upstream): the layouts hold native
+ *   pointers, so 32-bit callers on a 64-bit kernel get ENOTTY.
+ * - A file can be restricted to one domain (IOCTL_PRIVCMD_RESTRICT); the
+ *   restriction is a property of the open file description, so dup(),
+ *   fork() and SCM_RIGHTS share it and nothing lifts it.
+ */
+#ifndef _UAPI_XEN_DMOP_PRIVCMD_H
+#define _UAPI_XEN_DMOP_PRIVCMD_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#ifndef __KERNEL__
+#ifndef __user
+#define __user
+#endif
+#endif
+
+/**
+ * struct privcmd_hypercall - IOCTL_PRIVCMD_HYPERCALL argument.
+ * @op: hypercall number (__HYPERVISOR_*).
+ * @arg: its five arguments, passed through unchanged. Pointers in them are
+ *	addresses in the caller's memory, normally buffers of /dev/xen/hypercall.
+ */
+struct privcmd_hypercall {
+	__u64 op;
+	__u64 arg[5];
+};
+
+/**
+ * struct privcmd_mmap_entry - one contiguous run of IOCTL_PRIVCMD_MMAP.
+ * @va: where the run starts in the caller's mapping of /dev/xen/privcmd; the
+ *	first entry must be the start of the mapping, each next one must follow
+ *	the previous run.
+ * @mfn: first frame (a GFN, despite the name) of the target domain.
+ * @npages: length of the run in pages.
+ */
+struct privcmd_mmap_entry {
+	__u64 va;
+	__u64 mfn;
+	__u64 npages;
+};
+
+/**
+ * struct privcmd_mmap - IOCTL_PRIVCMD_MMAP argument.
+ * @num: number of entries at @entry.
+ * @dom: domain whose frames are mapped.
+ * @entry: array of @num runs.
+ */
+struct privcmd_mmap {
+	int num;
+	__u16 dom;
+	struct privcmd_mmap_entry __user *entry;
+};
+
+/**
+ * struct privcmd_mmapbatch - IOCTL_PRIVCMD_MMAPBATCH argument.
+ * @num: number of frames to map.
+ * @dom: domain whose frames are mapped.
+ * @addr: start of the caller's mapping of /dev/xen/privcmd.
+ * @arr: @num frame numbers (xen_pfn_t). On a per-frame failure the entry is
+ *	or'ed with PRIVCMD_MMAPBATCH_MFN_ERROR (or PRIVCMD_MMAPBATCH_PAGED_ERROR
+ *	when the frame was paged out).
+ */
+struct privcmd_mmapbatch {
+	int num;
+	__u16 dom;
+	__u64 addr;
+	__u64 __user *arr;
+};
+
+#define PRIVCMD_MMAPBATCH_MFN_ERROR	0xf0000000U
+#define PRIVCMD_MMAPBATCH_PAGED_ERROR	0x80000000U
+
+/**
+ * struct privcmd_mmapbatch_v2 - IOCTL_PRIVCMD_MMAPBATCH_V2 argument.
+ * @num: number of frames to map.
+ * @dom: domain whose frames are mapped.
+ * @addr: where in the caller's mapping of /dev/xen/privcmd to map them.
+ * @arr: @num frame numbers (xen_pfn_t) of @dom.
+ * @err: @num ints: 0 for each frame mapped, else the negative errno Xen gave
+ *	for that frame (for example -EINVAL for a frame the guest does not have,
+ *	-ENOENT for a paged-out one).
+ */
+struct privcmd_mmapbatch_v2 {
+	unsigned int num;
+	__u16 dom;
+	__u64 addr;
+	const __u64 __user *arr;
+	int __user *err;
+};
+
+/**
+ * struct privcmd_dm_op_buf - one buffer of a device-model operation.
+ * @uptr: the buffer in the caller's memory.
+ * @size: its size in bytes.
+ */
+struct privcmd_dm_op_buf {
+	void __user *uptr;
+	__kernel_size_t size;
+};
+
+/**
+ * struct privcmd_dm_op - IOCTL_PRIVCMD_DM_OP argument.
+ * @dom: target domain.
+ * @num: number of buffers at @ubufs; buffer 0 holds struct xen_dm_op.
+ * @ubufs: array of @num buffers.
+ */
+struct privcmd_dm_op {
+	__u16 dom;
+	__u16 num;
+	const struct privcmd_dm_op_buf __user *ubufs;
+};
+
+/**
+ * struct privcmd_mmap_resource - IOCTL_PRIVCMD_MMAP_RESOURCE argument.
+ * @dom: domain owning the resource.
+ * @type: XENMEM_resource_* (ioreq server, grant table, ...).
+ * @id: instance of that type (the ioreq server id, ...).
+ * @idx: first frame of the resource to map.
+ * @num: number of frames; 0 together with @addr == 0 asks for the size of
+ *	the resource, which is written back here.
+ * @addr: start of the caller's mapping of /dev/xen/privcmd, or 0 (size query).
+ */
+struct privcmd_mmap_resource {
+	__u16 dom;
+	__u32 type;
+	__u32 id;
+	__u32 idx;
+	__u64 num;
+	__u64 addr;
+};
+
+/**
+ * DOC: IOCTL_PRIVCMD_HYPERCALL
+ *
+ * Issue one hypercall; the ioctl returns what Xen returned (a negative Xen
+ * errno becomes -1 and errno).
+ *
+ * Errors: EFAULT the argument cannot be read; EPERM the file is restricted
+ * (IOCTL_PRIVCMD_RESTRICT); anything else comes from Xen.
+ */
+#define IOCTL_PRIVCMD_HYPERCALL					\
+	_IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+/**
+ * DOC: IOCTL_PRIVCMD_MMAP
+ *
+ * Map runs of foreign frames into a fresh mapping of the device. PV dom0
+ * only.
+ *
+ * Errors: EFAULT the argument or an entry cannot be read; EPERM the file is
+ * restricted to another domain (checked before any hypercall); EINVAL @num
+ * is negative, the first entry is not the start of an unused mapping of the
+ * device, the runs are not contiguous, wrap or overrun it; ENOMEM; any error
+ * Xen gives for a frame. EOPNOTSUPP on an auto-translated (PVH) dom0.
+ *
+ * Differs from upstream: upstream answers ENOSYS on a PVH dom0 and treats a
+ * negative @num as a huge count.
+ */
+#define IOCTL_PRIVCMD_MMAP					\
+	_IOC(_IOC_NONE, 'P', 2, sizeof(struct privcmd_mmap))
+
+/**
+ * DOC: IOCTL_PRIVCMD_MMAPBATCH
+ *
+ * Version 1 of IOCTL_PRIVCMD_MMAPBATCH_V2: per-frame errors are or'ed into
+ * the frame array instead of a separate error array. Same errors as V2.
+ */
+#define IOCTL_PRIVCMD_MMAPBATCH					\
+	_IOC(_IOC_NONE, 'P', 3, sizeof(struct privcmd_mmapbatch))
+
+/**
+ * DOC: IOCTL_PRIVCMD_MMAPBATCH_V2
+ *
+ * Map @num frames of @dom at @addr. Either the whole mapping of the device
+ * (the first call on it) or, after an ENOENT, any not yet mapped part of it.
+ * Frames that fail are left unmapped (touching them gives SIGBUS) and their
+ * error is reported in @err; the ioctl itself succeeds.
+ *
+ * Errors: EFAULT the argument, @arr or @err cannot be accessed; EPERM the
+ * file is restricted to another domain (checked before any hypercall);
+ * EINVAL @num is 0, @addr is not in a mapping of the device, the range does
+ * not cover the whole fresh mapping or overlaps frames already mapped;
+ * ENOMEM; ENOENT at least one frame is paged out (the others are mapped,
+ * @err says which, retry those).
+ */
+#define IOCTL_PRIVCMD_MMAPBATCH_V2				\
+	_IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
+
+/**
+ * DOC: IOCTL_PRIVCMD_DM_OP
+ *
+ * Forward one device-model operation (struct xen_dm_op in buffer 0, its
+ * extra buffers after it) to Xen; the ioctl returns Xen's answer unchanged,
+ * so ESRCH (no such domain), EPERM (not allowed, e.g. dom0 itself), E2BIG,
+ * EOPNOTSUPP (unknown op), EFAULT (buffer too short) and others come from Xen.
+ * @num == 0 returns 0 without a hypercall: libxendevicemodel's probe.
+ *
+ * Errors from the driver: EFAULT the argument, the buffer array or a buffer
+ * cannot be accessed, or a buffer is empty; EPERM the file is restricted to
+ * another domain (checked before any hypercall); E2BIG more buffers than the
+ * module parameter dm_op_max_nr_bufs (default 16) or one larger than
+ * dm_op_buf_max_size (default 4096 bytes); ENOMEM.
+ *
+ * Differs from upstream: the @num == 0 probe succeeds on a restricted file
+ * too (upstream answers EPERM unless @dom is the restricted domain). The
+ * buffers are copied through kernel memory instead of being pinned, so a
+ * buffer Xen only reads may be read-only memory (upstream: EFAULT).
+ */
+#define IOCTL_PRIVCMD_DM_OP					\
+	_IOC(_IOC_NONE, 'P', 5, sizeof(struct privcmd_dm_op))
+
+/**
+ * DOC: IOCTL_PRIVCMD_RESTRICT
+ *
+ * Restrict this open file (argument: a pointer to a 16-bit domid) to one
+ * domain, for good: HYPERCALL then fails EPERM and DM_OP, MMAP, MMAPBATCH(_V2)
+ * and MMAP_RESOURCE aimed at any other domain fail EPERM before any
+ * hypercall. Restricting again to the same domain succeeds.
+ *
+ * Errors: EFAULT the domid cannot be read; EINVAL the file is already
+ * restricted to another domain, or the domid is reserved.
+ *
+ * Differs from upstream: a reserved domid (>= DOMID_FIRST_RESERVED, 0x7FF0,
+ * which includes DOMID_SELF and DOMID_INVALID) fails EINVAL; upstream
+ * accepts it, and restricting to DOMID_INVALID silently leaves the file
+ * unrestricted. Concurrent restricts from many threads have exactly one
+ * winner (compare-and-exchange); every other caller sees EINVAL or, for the
+ * same domid, 0.
+ */
+#define IOCTL_PRIVCMD_RESTRICT					\
+	_IOC(_IOC_NONE, 'P', 6, sizeof(__u16))
+
+/**
+ * DOC: IOCTL_PRIVCMD_MMAP_RESOURCE
+ *
+ * Map @num frames of a resource of @dom (for example the pages of an ioreq
+ * server created with DM_OP) at @addr, or with @num == 0 and @addr == 0 write
+ * the resource's size in frames back to @num.
+ *
+ * Errors: EFAULT the argument cannot be read or @num written back; EPERM
+ * the file is restricted to another domain (checked before any hypercall);
+ * EINVAL only one of @num and @addr is 0, @addr is not the start of a part
+ * of an unused mapping of the device, or @num frames do not fit in it;
+ * ENOMEM; anything else comes from Xen (ESRCH, EINVAL, ENOENT, EOPNOTSUPP...).
+ *
+ * Differs from upstream: upstream neither checks that @num frames fit in the
+ * mapping nor that the mapping is unused.
+ */
+#define IOCTL_PRIVCMD_MMAP_RESOURCE				\
+	_IOC(_IOC_NONE, 'P', 7, sizeof(struct privcmd_mmap_resource))
+
+#endif /* _UAPI_XEN_DMOP_PRIVCMD_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers for the /dev/xen/privcmd selftests; see privcmd_util.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xenctrl.h>
+
+#include "privcmd_util.h"
+
+int privcmd_open(void)
+{
+	int fd = open(PRIVCMD_NODE, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+long privcmd_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	long rc = ioctl(fd, cmd, arg);
+
+	return rc < 0 ? -errno : rc;
+}
+
+long privcmd_hypercall(int fd, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+		       uint64_t a3, uint64_t a4)
+{
+	struct privcmd_hypercall call = { .op = op, .arg = { a0, a1, a2, a3, a4 } };
+
+	return privcmd_ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+}
+
+int privcmd_restrict(int fd, unsigned int domid)
+{
+	uint16_t dom = domid;
+
+	return privcmd_ioctl(fd, IOCTL_PRIVCMD_RESTRICT, &dom);
+}
+
+int privcmd_dm_op(int fd, unsigned int dom, unsigned int num,
+		  const struct privcmd_dm_op_buf *bufs)
+{
+	struct privcmd_dm_op op = { .dom = dom, .num = num, .ubufs = bufs };
+
+	return privcmd_ioctl(fd, IOCTL_PRIVCMD_DM_OP, &op);
+}
+
+static int dmop1(int fd, unsigned int dom, struct xen_dm_op *op)
+{
+	struct privcmd_dm_op_buf buf = { .uptr = op, .size = sizeof(*op) };
+
+	return privcmd_dm_op(fd, dom, 1, &buf);
+}
+
+int privcmd_dmop_nr_vcpus(int fd, unsigned int dom, uint32_t *vcpus)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
+	int rc = dmop1(fd, dom, &op);
+
+	if (!rc)
+		*vcpus = op.u.nr_vcpus.vcpus;
+	return rc;
+}
+
+int privcmd_dmop_create_ioreq_server(int fd, unsigned int dom, uint16_t *id)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_create_ioreq_server };
+	int rc;
+
+	op.u.create_ioreq_server.handle_bufioreq = HVM_IOREQSRV_BUFIOREQ_OFF;
+	rc = dmop1(fd, dom, &op);
+	if (!rc)
+		*id = op.u.create_ioreq_server.id;
+	return rc;
+}
+
+int privcmd_dmop_destroy_ioreq_server(int fd, unsigned int dom, uint16_t id)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_destroy_ioreq_server };
+
+	op.u.destroy_ioreq_server.id = id;
+	return dmop1(fd, dom, &op);
+}
+
+int privcmd_dmop_set_isa_irq_level(int fd, unsigned int dom, uint8_t irq, uint8_t level)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_set_isa_irq_level };
+
+	op.u.set_isa_irq_level.isa_irq = irq;
+	op.u.set_isa_irq_level.level = level;
+	return dmop1(fd, dom, &op);
+}
+
+int privcmd_dmop_raw(int fd, unsigned int dom, uint32_t opnr, size_t size)
+{
+	struct xen_dm_op op = { .op = opnr };
+	struct privcmd_dm_op_buf buf = { .uptr = &op, .size = size };
+
+	return privcmd_dm_op(fd, dom, 1, &buf);
+}
+
+void *privcmd_map_area(int fd, unsigned long pages)
+{
+	void *p = mmap(NULL, pages * getpagesize(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int privcmd_mmapbatch_v2(int fd, unsigned int dom, void *addr, unsigned int num,
+			 const uint64_t *gfns, int *err)
+{
+	struct privcmd_mmapbatch_v2 m = {
+		.num = num, .dom = dom, .addr = (uintptr_t)addr, .arr = (const __u64 *)gfns, .err = err,
+	};
+
+	return privcmd_ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &m);
+}
+
+int privcmd_mmapbatch_v1(int fd, unsigned int dom, void *addr, int num, uint64_t *gfns)
+{
+	struct privcmd_mmapbatch m = {
+		.num = num, .dom = dom, .addr = (uintptr_t)addr, .arr = (__u64 *)gfns,
+	};
+
+	return privcmd_ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH, &m);
+}
+
+int privcmd_mmap_v0(int fd, unsigned int dom, const struct privcmd_mmap_entry *e, int num)
+{
+	struct privcmd_mmap m = {
+		.num = num, .dom = dom, .entry = (struct privcmd_mmap_entry *)e,
+	};
+
+	return privcmd_ioctl(fd, IOCTL_PRIVCMD_MMAP, &m);
+}
+
+int privcmd_mmap_resource(int fd, struct privcmd_mmap_resource *r)
+{
+	return privcmd_ioctl(fd, IOCTL_PRIVCMD_MMAP_RESOURCE, r);
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void sigbus_handler(int sig)
+{
+	siglongjmp(sigbus_jmp, 1);
+}
+
+bool privcmd_read_sigbus(const volatile void *p)
+{
+	struct sigaction sa = { .sa_handler = sigbus_handler }, old;
+	volatile bool faulted = false;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(sigbus_jmp, 1))
+		faulted = true;
+	else
+		(void)*(const volatile char *)p;
+	sigaction(SIGBUS, &old, NULL);
+	return faulted;
+}
+
+long privcmd_meminfo_kb(const char *key)
+{
+	char line[128];
+	size_t len = strlen(key);
+	long val = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			val = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
