@@ -1,0 +1,285 @@
+# SPDX-License-Identifier: GPL-2.0
+# The end-to-end scenario in the dom0 (busybox sh), sourced by /dmop/mode-e2e
+# (TAP 13, judged like a check run) and /dmop/mode-demo (the same steps with a
+# narrative). Staged at /e2e/scenario.sh by scripts/vm/e2e/stage.
+#
+# The unmodified Debian toolstack (xenstored, xen-init-dom0, xenconsoled, xl)
+# runs on the chosen xen-privcmd/xen-evtchn; `xl create` of an HVM guest with
+# dm_restrict=1 makes libxl start Debian's QEMU deprivileged; the guest's boot
+# sector (selftests/e2e/bootsect.asm) prints a per-run nonce it reads off the
+# emulated disk to COM1, which QEMU writes to a file. Then the restriction of
+# QEMU's files is proven from the outside (depriv_qemu_test), the guest is
+# destroyed and the modules must unload.
+
+XENBIN=/usr/lib/xen-4.17/bin
+export PATH=$XENBIN:$PATH
+E2E_GUEST=e2e-guest
+E2E_DIR=/run/e2e
+E2E_SERIAL=$E2E_DIR/serial.log
+# xen-qemuuser-range-base in /etc/passwd (scripts/vm/e2e/stage): QEMU runs as
+# this uid + domid, with this gid.
+E2E_UID_BASE=131072
+E2E_GID=131072
+# TCG: Xen's boot takes about 10 s, the guest's hvmloader + SeaBIOS about 20 s.
+E2E_GUEST_TIMEOUT=${E2E_GUEST_TIMEOUT:-150}
+
+e2e_n=0 e2e_failed=0
+
+# Narrative: plain text in the demo, TAP comments in the e2e run.
+say() {
+	if [ "${E2E_NARRATE:-0}" = 1 ]; then echo "$*"; else echo "# $*"; fi
+}
+step() {
+	if [ "${E2E_NARRATE:-0}" = 1 ]; then printf '\n==> %s\n' "$*"; else echo "# == $*"; fi
+}
+# show FILE...: quote files (or stdin) indented under the narrative
+show() {
+	if [ "${E2E_NARRATE:-0}" = 1 ]; then sed 's/^/    /' "$@"; else sed 's/^/#   /' "$@"; fi
+}
+ok() {
+	e2e_n=$((e2e_n + 1))
+	echo "ok $e2e_n e2e: $*"
+}
+notok() {
+	e2e_n=$((e2e_n + 1))
+	e2e_failed=$((e2e_failed + 1))
+	echo "not ok $e2e_n e2e: $*"
+}
+# check DESCRIPTION COMMAND...: one TAP line from the command's exit status
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		ok "$what"
+		return 0
+	fi
+	notok "$what"
+	return 1
+}
+# wait_for SECONDS COMMAND...: poll every half second until the command succeeds
+wait_for() {
+	local tries=$(($1 * 2))
+	shift
+	while [ "$tries" -gt 0 ]; do
+		"$@" && return 0
+		tries=$((tries - 1))
+		sleep 0.5
+	done
+	return 1
+}
+
+# e2e_status_field PID KEY: the values of one /proc/PID/status line
+e2e_status_field() {
+	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s ' \t' ' '
+}
+
+e2e_diagnose() {
+	say "xl create said:"
+	show "$E2E_DIR/xl-create.log" 2>/dev/null
+	for f in /var/log/xen/qemu-dm-$E2E_GUEST.log /var/log/xen/xl-$E2E_GUEST.log; do
+		[ -f "$f" ] || continue
+		say "$f:"
+		tail -n 30 "$f" | show
+	done
+}
+
+e2e_start_toolstack() {
+	mkdir -p /var/log/xen /var/lib/xen /var/lib/xenstored /run/xen /run/xenstored "$E2E_DIR"
+	say "\$ xenstored --pid-file /run/xenstored.pid"
+	xenstored --pid-file /run/xenstored.pid || return 1
+	wait_for 20 xenstore-exists / || return 1
+	say "\$ xen-init-dom0"
+	xen-init-dom0 >"$E2E_DIR/init-dom0.log" 2>&1 || { show "$E2E_DIR/init-dom0.log"; return 1; }
+	say "\$ xenconsoled --pid-file=/run/xenconsoled.pid"
+	xenconsoled --pid-file=/run/xenconsoled.pid || return 1
+	wait_for 10 test -s /run/xenconsoled.pid || return 1
+	[ "$(xenstore-read /local/domain/0/name)" = Domain-0 ]
+}
+
+# e2e_stop_daemon PIDFILE: stop one daemon this scenario started, wait for it
+e2e_stop_daemon() {
+	local pid
+
+	pid=$(cat "$1" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || return 0
+	wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
+}
+
+# Guest disk: the boot sector, then the run's nonce in sector 2, 1 MiB in all.
+e2e_make_disk() {
+	E2E_NONCE=$(cat /proc/sys/kernel/random/uuid)
+	cp /e2e/bootsect.bin /e2e/disk.img &&
+		printf '%s\0' "$E2E_NONCE" | dd of=/e2e/disk.img bs=512 seek=1 conv=notrunc 2>/dev/null &&
+		truncate -s 1M /e2e/disk.img
+}
+
+e2e_qemu_has_arg() {
+	tr '\0' '\n' <"/proc/$E2E_QEMU/cmdline" | grep -qx -- "$1"
+}
+
+# The restriction flags libxl passes for dm_restrict=1.
+e2e_qemu_restricted_cmdline() {
+	e2e_qemu_has_arg -xen-domid-restrict &&
+		e2e_qemu_has_arg "/var/run/xen/qemu-root-$E2E_DOMID" &&
+		e2e_qemu_has_arg "$((E2E_UID_BASE + E2E_DOMID)):$E2E_GID" &&
+		e2e_qemu_has_arg -chroot && e2e_qemu_has_arg -runas
+}
+
+e2e_qemu_uid_ok() {
+	local uid=$((E2E_UID_BASE + E2E_DOMID))
+
+	[ "$(e2e_status_field "$E2E_QEMU" Uid)" = "$uid $uid $uid $uid" ] &&
+		[ "$(e2e_status_field "$E2E_QEMU" Gid)" = "$E2E_GID $E2E_GID $E2E_GID $E2E_GID" ] &&
+		[ "$(e2e_status_field "$E2E_QEMU" CapEff)" = 0000000000000000 ] &&
+		! e2e_status_field "$E2E_QEMU" Groups | grep -qw 0
+}
+
+e2e_serial_line() {
+	grep -q "XEN-DMOP-E2E guest: booted from the emulated disk, nonce=$E2E_NONCE" \
+		"$E2E_SERIAL" 2>/dev/null
+}
+
+e2e_debugport_line() {
+	xl dmesg 2>/dev/null | grep "(d$E2E_DOMID)" | grep -q "XEN-DMOP-E2E guest: .*nonce=$E2E_NONCE"
+}
+
+# e2e_qemu_files: "FD TARGET" for each of QEMU's files on /dev/xen/*
+e2e_qemu_files() {
+	local fd t
+
+	for fd in /proc/"$E2E_QEMU"/fd/*; do
+		t=$(readlink "$fd") || continue
+		case $t in /dev/xen/*) echo "${fd##*/} $t" ;; esac
+	done
+}
+
+# HOOK(audit): issue 7 point 3, QEMU's DMOP usage against the expected set
+# (/e2e/expected-dmops, from selftests/e2e/expected-dmops). Needs the audit
+# issue's per-file DMOP counters in /proc/PID/fdinfo (or `dmop status`);
+# until those land this reports that it cannot check, and counts as no test.
+e2e_audit_dmops() {
+	local fd t found=
+
+	while read -r fd t; do
+		[ "$t" = /dev/xen/privcmd ] || continue
+		grep -q '^dm_op' "/proc/$E2E_QEMU/fdinfo/$fd" && found=1
+	done <<-EOF
+	$(e2e_qemu_files)
+	EOF
+	if [ -z "$found" ]; then
+		say "HOOK(audit): no DMOP counters in QEMU's privcmd fdinfo (the audit issue has not landed): QEMU's DMOP usage is NOT checked against /e2e/expected-dmops"
+		return 0
+	fi
+	# TODO(audit): parse the counters once their format is fixed; until then fail
+	# loudly rather than pass without looking.
+	notok "QEMU's DMOP usage matches /e2e/expected-dmops (counters found, checker not written yet)"
+}
+
+e2e_run() {
+	local impl=${DMOP_IMPL:-ours} ver rc
+
+	step "Load the drivers: xen-privcmd and xen-evtchn ($impl), the distro's xenfs, xen-gntdev, xen-gntalloc"
+	if ! load_xen_drivers "$impl"; then
+		notok "load $impl xen-privcmd/xen-evtchn and the distro's xenfs/gntdev/gntalloc"
+		return 1
+	fi
+	ver=$(cat /sys/module/xen_privcmd/version 2>/dev/null || echo "in-tree, $(uname -r)")
+	ok "load $impl xen-privcmd/xen-evtchn ($ver) and the distro's xenfs/gntdev/gntalloc"
+
+	step "Start the unmodified Debian toolstack (xen-utils-4.17)"
+	check "xenstored, xen-init-dom0 and xenconsoled run on our drivers" e2e_start_toolstack ||
+		{ e2e_teardown; return 1; }
+
+	step "Create the guest: hvmloader, SeaBIOS, then a boot sector from an emulated IDE disk"
+	e2e_make_disk || { notok "write the guest disk"; e2e_teardown; return 1; }
+	say "disk: /e2e/disk.img = boot sector (selftests/e2e/bootsect.asm) + this run's nonce $E2E_NONCE"
+	say "\$ xl create /e2e/guest.cfg    (dm_restrict = 1)"
+	grep -v '^#' /e2e/guest.cfg | grep . | show
+	if ! xl -v create /e2e/guest.cfg >"$E2E_DIR/xl-create.log" 2>&1; then
+		notok "xl create of an HVM guest with dm_restrict=1"
+		e2e_diagnose
+		e2e_teardown
+		return 1
+	fi
+	E2E_DOMID=$(xl domid "$E2E_GUEST")
+	E2E_QEMU=$(xenstore-read "/local/domain/$E2E_DOMID/image/device-model-pid" 2>/dev/null)
+	if [ -z "$E2E_QEMU" ] || [ ! -d "/proc/$E2E_QEMU" ]; then
+		notok "xl create of an HVM guest with dm_restrict=1 (no device model running)"
+		e2e_diagnose
+		e2e_teardown
+		return 1
+	fi
+	ok "xl create of an HVM guest with dm_restrict=1: domain $E2E_DOMID, QEMU pid $E2E_QEMU"
+
+	step "The device model libxl started"
+	{ tr '\0' ' ' <"/proc/$E2E_QEMU/cmdline"; echo; } | fold -w 100 | show
+	check "QEMU was started with -xen-domid-restrict, -chroot /var/run/xen/qemu-root-$E2E_DOMID, -runas $((E2E_UID_BASE + E2E_DOMID)):$E2E_GID" \
+		e2e_qemu_restricted_cmdline
+
+	step "Wait for the guest's line on its serial port (a file written by QEMU)"
+	if wait_for "$E2E_GUEST_TIMEOUT" e2e_serial_line; then
+		say "$E2E_SERIAL:"
+		grep XEN-DMOP-E2E "$E2E_SERIAL" | tr -d '\r' | show
+		ok "the guest's boot sector line with this run's nonce arrived through QEMU's COM1"
+	else
+		notok "the guest's boot sector line with this run's nonce arrived through QEMU's COM1 (waited ${E2E_GUEST_TIMEOUT}s)"
+		say "serial file so far:"
+		show "$E2E_SERIAL" 2>/dev/null
+		xl dmesg | grep "(d$E2E_DOMID)" | tail -n 20 | show
+		e2e_diagnose
+	fi
+	if e2e_debugport_line; then
+		say "xl dmesg (Xen's port 0xe9):"
+		xl dmesg | grep "(d$E2E_DOMID)" | grep XEN-DMOP-E2E | show
+	fi
+	check "the same line reached Xen's debug port 0xe9 (xl dmesg)" e2e_debugport_line
+
+	step "Who QEMU runs as"
+	for k in Uid Gid Groups CapEff NoNewPrivs; do
+		say "$k: $(e2e_status_field "$E2E_QEMU" "$k")"
+	done
+	say "root directory: $(readlink "/proc/$E2E_QEMU/root")"
+	check "QEMU runs as uid $((E2E_UID_BASE + E2E_DOMID)) gid $E2E_GID, no root group, no capabilities" \
+		e2e_qemu_uid_ok
+	check "QEMU is chrooted to /var/run/xen/qemu-root-$E2E_DOMID" \
+		test "$(readlink "/proc/$E2E_QEMU/root")" = "/run/xen/qemu-root-$E2E_DOMID"
+
+	step "QEMU's privcmd and evtchn files"
+	e2e_qemu_files | while read -r fd t; do
+		say "fd $fd -> $t: $(grep -v -e '^pos:' -e '^flags:' -e '^mnt_id:' -e '^ino:' \
+			"/proc/$E2E_QEMU/fdinfo/$fd" | tr '\t\n' '  ')"
+	done
+
+	step "Negative proof: QEMU's own files, used as QEMU's uid, reach nothing but domain $E2E_DOMID"
+	(E2E_QEMU_PID=$E2E_QEMU E2E_DOMID=$E2E_DOMID /e2e/depriv_qemu_test 2>&1
+		echo "rc=$?" >"$E2E_DIR/depriv.rc") | sed 's/^/# /'
+	rc=$(sed 's/rc=//' "$E2E_DIR/depriv.rc")
+	check "depriv_qemu_test (exit $rc)" test "$rc" = 0
+
+	step "Audit of QEMU's DMOP usage"
+	e2e_audit_dmops
+
+	e2e_teardown
+}
+
+e2e_guest_gone() {
+	! xl domid "$E2E_GUEST" >/dev/null 2>&1 && ! kill -0 "$E2E_QEMU" 2>/dev/null
+}
+
+# Destroy what exists, stop the daemons, unload the modules; each step checked.
+e2e_teardown() {
+	if xl domid "$E2E_GUEST" >/dev/null 2>&1; then
+		step "xl destroy $E2E_GUEST"
+		check "xl destroy $E2E_GUEST" xl destroy "$E2E_GUEST"
+		check "the domain and its QEMU are gone" wait_for 15 e2e_guest_gone
+	fi
+	step "Stop the toolstack and unload the drivers"
+	e2e_stop_daemon /run/xenconsoled.pid
+	e2e_stop_daemon /run/xenstored.pid
+	if unload_xen_drivers; then
+		ok "unload the drivers"
+	else
+		notok "unload the drivers"
+		lsmod | show
+	fi
+}

@@ -1,0 +1,127 @@
+; SPDX-License-Identifier: GPL-2.0
+;
+; The end-to-end guest: a 512-byte boot sector that SeaBIOS loads from the
+; emulated IDE disk (hda) served by the restricted QEMU.
+;
+; It reads the disk's second sector (written by the dom0 just before `xl
+; create`: a per-run nonce, NUL-terminated) and writes one line
+;
+;   XEN-DMOP-E2E guest: booted from the emulated disk, nonce=<nonce>
+;
+; to COM1 (0x3f8, QEMU's emulated 16550: lands in the serial file) and to
+; port 0xe9 (Xen's HVM debug port: shows as a "(dN)" line in xl dmesg), then
+; idles. The nonce proves the line was produced in this run from data QEMU
+; read off the disk, not left over from somewhere else.
+;
+; Build: nasm -f bin -o bootsect.bin bootsect.asm
+
+	bits	16
+	org	0x7c00
+
+COM1	equ	0x3f8
+DEBUGIO	equ	0xe9
+NONCE	equ	0x7e00			; sector 2 is read here
+NONCEMAX equ	64			; longest nonce printed
+
+start:
+	cli
+	xor	ax, ax
+	mov	ds, ax
+	mov	es, ax
+	mov	ss, ax
+	mov	sp, 0x7c00
+	sti
+	cld
+	mov	[drive], dl		; the BIOS passes the boot drive in DL
+
+	; 16550: no interrupts, 115200 8N1, FIFOs on. QEMU ignores the speed,
+	; but a real UART would need it, so do it properly.
+	mov	dx, COM1 + 1
+	xor	al, al
+	out	dx, al
+	mov	dx, COM1 + 3
+	mov	al, 0x80		; DLAB: the next two ports are the divisor
+	out	dx, al
+	mov	dx, COM1
+	mov	al, 1			; 115200 / 1
+	out	dx, al
+	mov	dx, COM1 + 1
+	xor	al, al
+	out	dx, al
+	mov	dx, COM1 + 3
+	mov	al, 0x03		; 8 data bits, no parity, 1 stop bit
+	out	dx, al
+	mov	dx, COM1 + 2
+	mov	al, 0xc7		; enable and clear the FIFOs
+	out	dx, al
+	mov	dx, COM1 + 4
+	mov	al, 0x03		; DTR, RTS
+	out	dx, al
+
+	; Sector 2 (CHS 0/0/2) into NONCE, with one retry after a reset.
+	mov	byte [tries], 2
+.read:
+	mov	ax, 0x0201		; AH=2 read, AL=1 sector
+	mov	cx, 0x0002		; cylinder 0, sector 2
+	xor	dh, dh			; head 0
+	mov	dl, [drive]
+	mov	bx, NONCE
+	int	0x13
+	jnc	.have_nonce
+	xor	ah, ah			; reset the drive and try again
+	mov	dl, [drive]
+	int	0x13
+	dec	byte [tries]
+	jnz	.read
+	mov	si, msg_ioerr
+	call	puts
+	jmp	halt
+
+.have_nonce:
+	mov	byte [NONCE + NONCEMAX], 0	; bound the nonce whatever the disk holds
+	mov	si, msg_hello
+	call	puts
+	mov	si, NONCE
+	call	puts
+	mov	si, msg_eol
+	call	puts
+
+	; Idle with interrupts on: a vCPU that halts with them off is down for
+	; good, and Xen powers the guest off when its last vCPU goes down.
+halt:
+	sti
+	hlt
+	jmp	halt
+
+; puts: write the NUL-terminated string at DS:SI to COM1 and port 0xe9.
+puts:
+	lodsb
+	test	al, al
+	jz	.done
+	call	putc
+	jmp	puts
+.done:
+	ret
+
+; putc: AL to COM1 (once the transmitter holding register is empty) and 0xe9.
+putc:
+	push	ax
+	mov	dx, COM1 + 5		; line status register
+.wait:
+	in	al, dx
+	test	al, 0x20		; THRE
+	jz	.wait
+	pop	ax
+	mov	dx, COM1
+	out	dx, al
+	out	DEBUGIO, al
+	ret
+
+msg_hello	db	"XEN-DMOP-E2E guest: booted from the emulated disk, nonce=", 0
+msg_ioerr	db	"XEN-DMOP-E2E guest: reading sector 2 failed", 13, 10, 0
+msg_eol		db	13, 10, 0
+drive		db	0
+tries		db	0
+
+	times	510 - ($ - $$) db 0
+	dw	0xaa55
