@@ -112,7 +112,7 @@ TEST_F(privcmd, irqfd_ioeventfd_not_implemented)
 		if (xen_env_ours()) {
 			EXPECT_EQ(-ENOTTY, rc);
 		} else if (rc != -ENOTTY) {
-			printf("# DIFF: ioctl nr %u: in-tree answers %ld, xen-dmop -ENOTTY (IRQFD/IOEVENTFD/PCIDEV_GET_GSI out of scope, documented)\n",
+			privcmd_diff("ioctl nr %u: in-tree answers %ld, xen-dmop -ENOTTY (IRQFD/IOEVENTFD/PCIDEV_GET_GSI out of scope, documented)",
 			       8 + i, rc);
 		}
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,4 +186,16 @@ long privcmd_meminfo_kb(const char *key)
 	}
 	fclose(f);
 	return val;
+}
+
+void privcmd_diff(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# DIFF: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
 }

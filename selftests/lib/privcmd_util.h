@@ -67,6 +67,12 @@ int privcmd_mmap_resource(int fd, struct privcmd_mmap_resource *r);
  */
 bool privcmd_read_sigbus(const volatile void *p);
 
+/*
+ * Print a "# DIFF: ..." line: where the in-tree driver answers differently
+ * from ours by documented design. Flushed: harness tests run in a child.
+ */
+void privcmd_diff(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* A /proc/meminfo value in kB (e.g. "MemFree"), or -1. */
 long privcmd_meminfo_kb(const char *key);
 
