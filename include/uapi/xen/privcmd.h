@@ -257,8 +257,8 @@ struct privcmd_mmap_resource {
  *
  * Errors: EFAULT the argument cannot be read or @num written back; EPERM
  * the file is restricted to another domain (checked before any hypercall);
- * EINVAL only one of @num and @addr is 0, @addr is not the start of a part
- * of an unused mapping of the device, or @num frames do not fit in it;
+ * EINVAL only one of @num and @addr is 0, @addr is not the start of an
+ * unused mapping of the device, or @num frames do not fit in it;
  * ENOMEM; anything else comes from Xen (ESRCH, EINVAL, ENOENT, EOPNOTSUPP...).
  *
  * Differs from upstream: upstream neither checks that @num frames fit in the
