@@ -101,7 +101,11 @@ err_free:
 	return err;
 }
 
-/* No per-file state: each mapping owns its pages. Exported like upstream's. */
+/*
+ * No per-file state: each mapping owns its pages. Exported like upstream's;
+ * no in-tree module imports it, but if one did its modversions CRC would
+ * need the header set of upstream's privcmd-buf.c (see privcmd-export.c).
+ */
 const struct file_operations xen_privcmdbuf_fops = {
 	.owner = THIS_MODULE,
 	.mmap = privcmd_buf_mmap,
