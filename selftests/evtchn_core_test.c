@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/xen/evtchn core behaviour: loopback channels inside dom0, notify,
+ * reading pending ports (blocking, O_NONBLOCK, poll), unmasking by write(),
+ * coalescing, reset, unbind, cleanup on close, ring growth, VIRQs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <xenctrl.h>
+
+#include <uapi/xen/evtchn.h>
+
+#include "kselftest_harness.h"
+#include "lib/evtchn_util.h"
+#include "lib/xen_env.h"
+
+static const char *const nodes[] = { EVTCHN_NODE, "/dev/xen/privcmd", NULL };
+
+/* Two files joined by a channel: @pa on @a is offered to dom0, @pb bound to it. */
+FIXTURE(loop) {
+	int a, b;
+	uint32_t pa, pb;
+};
+
+FIXTURE_SETUP(loop)
+{
+	self->a = evtchn_open(0);
+	ASSERT_LE(0, self->a) TH_LOG("open: %s", strerror(-self->a));
+	self->b = evtchn_open(0);
+	ASSERT_LE(0, self->b) TH_LOG("open: %s", strerror(-self->b));
+	ASSERT_EQ(0, evtchn_loopback(self->a, self->b, &self->pa, &self->pb));
+	ASSERT_NE(self->pa, self->pb);
+}
+
+FIXTURE_TEARDOWN(loop)
+{
+	close(self->a);
+	close(self->b);
+}
+
+TEST_F(loop, notify_read_unmask)
+{
+	uint32_t got[4];
+
+	/* nothing pending yet */
+	EXPECT_EQ(0, evtchn_wait_readable(self->a, 0));
+
+	ASSERT_EQ(0, evtchn_notify(self->b, self->pb));
+	ASSERT_EQ(1, evtchn_read_ports(self->a, got, 4, 5000));
+	EXPECT_EQ(self->pa, got[0]);
+	EXPECT_EQ(0, evtchn_wait_readable(self->a, 100));
+
+	/* masked until written back: a second event waits in Xen ... */
+	ASSERT_EQ(0, evtchn_notify(self->b, self->pb));
+	EXPECT_EQ(0, evtchn_wait_readable(self->a, 300));
+	/* ... and is delivered, not lost, once unmasked */
+	ASSERT_EQ(0, evtchn_unmask(self->a, self->pa));
+	ASSERT_EQ(1, evtchn_read_ports(self->a, got, 4, 5000));
+	EXPECT_EQ(self->pa, got[0]);
+	ASSERT_EQ(0, evtchn_unmask(self->a, self->pa));
+
+	/* the other direction */
+	ASSERT_EQ(0, evtchn_notify(self->a, self->pa));
+	ASSERT_EQ(1, evtchn_read_ports(self->b, got, 4, 5000));
+	EXPECT_EQ(self->pb, got[0]);
+	EXPECT_EQ(0, evtchn_wait_readable(self->a, 0));
+}
+
+TEST_F(loop, firings_coalesce_until_read)
+{
+	uint32_t got[8];
+
+	for (int i = 0; i < 5; i++) {
+		ASSERT_EQ(0, evtchn_notify(self->b, self->pb));
+	}
+	usleep(100000);
+	ASSERT_EQ(1, evtchn_read_ports(self->a, got, 8, 5000));
+	EXPECT_EQ(self->pa, got[0]);
+	/* the later firings were pending in Xen while masked: one more report */
+	ASSERT_EQ(0, evtchn_unmask(self->a, self->pa));
+	ASSERT_EQ(1, evtchn_read_ports(self->a, got, 8, 5000));
+	EXPECT_EQ(self->pa, got[0]);
+	ASSERT_EQ(0, evtchn_unmask(self->a, self->pa));
+	EXPECT_EQ(0, evtchn_wait_readable(self->a, 200));
+}
+
+struct later_notify {
+	int fd;
+	uint32_t port;
+	int delay_ms;
+	int rc;
+};
+
+static void *notify_later(void *arg)
+{
+	struct later_notify *n = arg;
+
+	usleep(n->delay_ms * 1000);
+	n->rc = evtchn_notify(n->fd, n->port);
+	return NULL;
+}
+
+TEST_F(loop, blocking_read_is_woken)
+{
+	struct later_notify n = { .fd = self->b, .port = self->pb, .delay_ms = 300 };
+	uint32_t got = ~0u;
+	pthread_t t;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, notify_later, &n));
+	/* blocks until the other thread notifies */
+	ASSERT_EQ((ssize_t)sizeof(got), read(self->a, &got, sizeof(got)));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, n.rc);
+	EXPECT_EQ(self->pa, got);
+}
+
+TEST_F(loop, poll_wakes_up)
+{
+	struct later_notify n = { .fd = self->b, .port = self->pb, .delay_ms = 300 };
+	struct pollfd p = { .fd = self->a, .events = POLLIN | POLLOUT };
+	uint32_t got;
+	pthread_t t;
+
+	/* always writable, not readable while empty */
+	ASSERT_EQ(1, poll(&p, 1, 0));
+	EXPECT_EQ(POLLOUT, p.revents);
+
+	p.events = POLLIN;
+	ASSERT_EQ(0, pthread_create(&t, NULL, notify_later, &n));
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, n.rc);
+	EXPECT_TRUE(p.revents & POLLIN);
+	ASSERT_EQ(1, evtchn_read_ports(self->a, &got, 1, 0));
+	EXPECT_EQ(self->pa, got);
+	p.events = POLLIN | POLLOUT;
+	ASSERT_EQ(1, poll(&p, 1, 0));
+	EXPECT_EQ(POLLOUT, p.revents);
+}
+
+TEST_F(loop, nonblocking_read_eagain)
+{
+	uint32_t got;
+
+	ASSERT_EQ(0, fcntl(self->a, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-1, read(self->a, &got, sizeof(got)));
+	EXPECT_EQ(EAGAIN, errno);
+}
+
+TEST_F(loop, reset_empties_ring_ports_stay_masked)
+{
+	uint32_t got;
+
+	ASSERT_EQ(0, evtchn_notify(self->b, self->pb));
+	ASSERT_EQ(1, evtchn_wait_readable(self->a, 5000));
+	ASSERT_EQ(0, evtchn_reset(self->a));
+	EXPECT_EQ(0, evtchn_wait_readable(self->a, 100));
+	/* still masked after reset, as upstream: a new event waits ... */
+	ASSERT_EQ(0, evtchn_notify(self->b, self->pb));
+	EXPECT_EQ(0, evtchn_wait_readable(self->a, 300));
+	/* ... for the write that unmasks it */
+	ASSERT_EQ(0, evtchn_unmask(self->a, self->pa));
+	ASSERT_EQ(1, evtchn_read_ports(self->a, &got, 1, 5000));
+	EXPECT_EQ(self->pa, got);
+}
+
+TEST_F(loop, unbind_closes_in_xen)
+{
+	uint32_t peer_dom;
+
+	ASSERT_EQ(EVTCHNSTAT_interdomain, evtchn_xen_status(0, self->pb, &peer_dom, NULL));
+	EXPECT_EQ(0U, peer_dom);
+	ASSERT_EQ(0, evtchn_unbind(self->a, self->pa));
+	EXPECT_EQ(-ENOTCONN, evtchn_notify(self->a, self->pa));
+	EXPECT_EQ(-ENOTCONN, evtchn_unbind(self->a, self->pa));
+	/* the other end falls back to unbound */
+	EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, self->pb, NULL, NULL));
+}
+
+TEST_F(loop, unbind_drops_unread_report)
+{
+	uint32_t got;
+
+	ASSERT_EQ(0, evtchn_notify(self->b, self->pb));
+	ASSERT_EQ(1, evtchn_wait_readable(self->a, 5000));
+	ASSERT_EQ(0, evtchn_unbind(self->a, self->pa));
+	if (evtchn_ours()) {
+		EXPECT_EQ(0, evtchn_wait_readable(self->a, 100));
+	} else {
+		/* upstream keeps reporting a port that is gone */
+		ASSERT_EQ(1, evtchn_read_ports(self->a, &got, 1, 100));
+		EXPECT_EQ(self->pa, got);
+	}
+	evtchn_diff("unbind drops an unread report of the port (upstream still returns it from read())");
+}
+
+TEST(close_unbinds_everything)
+{
+	int a = evtchn_open(0), b = evtchn_open(0);
+	uint32_t pa, pb;
+
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_EQ(0, evtchn_loopback(a, b, &pa, &pb));
+	ASSERT_EQ(0, evtchn_notify(b, pb));
+	ASSERT_EQ(1, evtchn_wait_readable(a, 5000));
+	ASSERT_EQ(0, close(a));
+	EXPECT_EQ(EVTCHNSTAT_closed, evtchn_xen_status(0, pa, NULL, NULL));
+	EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, pb, NULL, NULL));
+	ASSERT_EQ(0, close(b));
+	EXPECT_EQ(EVTCHNSTAT_closed, evtchn_xen_status(0, pb, NULL, NULL));
+}
+
+#define MANY 150	/* more than twice the first ring (64 slots) */
+
+TEST(many_ports_grow_the_ring_nothing_lost)
+{
+	int a = evtchn_open(0), b = evtchn_open(0);
+	uint32_t pa[MANY], pb[MANY], got[2 * MANY];
+	char seen[MANY];
+
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	for (int i = 0; i < MANY; i++) {
+		ASSERT_EQ(0, evtchn_loopback(a, b, &pa[i], &pb[i])) TH_LOG("pair %d", i);
+	}
+	if (evtchn_ours()) {
+		EXPECT_EQ(MANY, evtchn_fdinfo(a, "ports"));
+		EXPECT_EQ(256, evtchn_fdinfo(a, "ring_size"));
+	}
+
+	for (int round = 0; round < 2; round++) {
+		int total = 0;
+
+		/* every port fires before anything is read */
+		for (int i = 0; i < MANY; i++) {
+			ASSERT_EQ(0, evtchn_notify(b, pb[i]));
+		}
+		memset(seen, 0, sizeof(seen));
+		while (total < MANY) {
+			int n = evtchn_read_ports(a, got, 2 * MANY, 5000);
+
+			ASSERT_LT(0, n) TH_LOG("round %d: %d of %d ports read", round, total, MANY);
+			for (int k = 0; k < n; k++) {
+				int i;
+
+				for (i = 0; i < MANY && pa[i] != got[k]; i++)
+					;
+				ASSERT_LT(i, MANY) TH_LOG("unexpected port %u", got[k]);
+				ASSERT_EQ(0, seen[i]) TH_LOG("port %u reported twice", got[k]);
+				seen[i] = 1;
+			}
+			total += n;
+		}
+		EXPECT_EQ(0, evtchn_wait_readable(a, 100));
+		ASSERT_EQ((ssize_t)sizeof(pa), write(a, pa, sizeof(pa)));
+	}
+	close(a);
+	close(b);
+}
+
+TEST(virq_dom_exc_fires_on_guest_destroy)
+{
+	int a = evtchn_open(0), b = evtchn_open(0);
+	struct xen_guest g;
+	uint32_t got[4];
+	int port, n;
+
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	port = evtchn_bind_virq(a, VIRQ_DOM_EXC);
+	ASSERT_LE(0, port) TH_LOG("bind VIRQ_DOM_EXC: %s", strerror(-port));
+	/* a global VIRQ binds once per domain */
+	EXPECT_EQ(-EEXIST, evtchn_bind_virq(b, VIRQ_DOM_EXC));
+	EXPECT_EQ(EVTCHNSTAT_virq, evtchn_xen_status(0, port, NULL, NULL));
+
+	ASSERT_EQ(0, xen_guest_create(&g, 256));
+	ASSERT_EQ(0, xen_guest_destroy(&g));
+	n = evtchn_read_ports(a, got, 4, 5000);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ((uint32_t)port, got[0]);
+	EXPECT_EQ(0, evtchn_unmask(a, port));
+
+	ASSERT_EQ(0, evtchn_unbind(a, port));
+	port = evtchn_bind_virq(b, VIRQ_DOM_EXC);
+	EXPECT_LE(0, port);
+	close(a);
+	close(b);
+}
+
+int main(int argc, char **argv)
+{
+	xen_env_require_dom0(nodes);
+	return test_harness_run(argc, argv);
+}
