@@ -47,7 +47,8 @@ $(addprefix modules-,$(SERIES)): modules-%:
 	find $$out -xtype l -delete; \
 	$(MAKE) -C $$kdir M=$(CURDIR)/$$out W=1 $(KFLAGS) modules 2>&1 | tee $$out/build.log; \
 	test $${PIPESTATUS[0]} -eq 0 || exit 1; \
-	if grep -E 'warning:|error:' $$out/build.log; then echo "xen-dmop: warnings in the $* build"; exit 1; fi
+	if grep -E 'warning:|error:' $$out/build.log; then echo "xen-dmop: warnings in the $* build"; exit 1; fi ; \
+	scripts/check-symvers $$kdir $$out/Module.symvers
 
 deps:
 	@scripts/deps
