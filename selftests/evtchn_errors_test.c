@@ -103,15 +103,16 @@ TEST_F(dev, bad_pointers_efault)
 TEST_F(dev, bind_static_unsupported_or_efault)
 {
 	int rc = ioctl(self->fd, IOCTL_EVTCHN_BIND_STATIC, BAD_PTR);
+	int err = errno;	/* the checks below touch errno */
 
 	EXPECT_EQ(-1, rc);
 	if (evtchn_kernel_has_static()) {
-		EXPECT_EQ(EFAULT, errno);
+		EXPECT_EQ(EFAULT, err);
 	} else if (evtchn_ours()) {
-		EXPECT_EQ(EOPNOTSUPP, errno);
+		EXPECT_EQ(EOPNOTSUPP, err);
 		evtchn_diff("BIND_STATIC before 6.2 fails with EOPNOTSUPP (upstream 6.1: ENOSYS, no such ioctl)");
 	} else {
-		EXPECT_EQ(ENOSYS, errno);
+		EXPECT_EQ(ENOSYS, err);
 		evtchn_diff("BIND_STATIC before 6.2 fails with EOPNOTSUPP (upstream 6.1: ENOSYS, no such ioctl)");
 	}
 }
