@@ -16,7 +16,10 @@
  *    fails with EOPNOTSUPP on kernels before 6.2, whose event core cannot
  *    keep a static port open on unbind (upstream 6.1 has no such ioctl);
  *  - the pending ring never overflows, so read() never fails with EFBIG and
- *    poll() never reports EPOLLERR;
+ *    poll() never reports EPOLLERR: a port is reported at most once until
+ *    read, even if it was written back (unmasked) before being read;
+ *  - IOCTL_EVTCHN_UNBIND drops an unread report of the port (upstream keeps
+ *    it, and read() then returns a port that is no longer bound);
  *  - the ioctls also work from 32-bit processes (the layouts are the same).
  *
  * Reading and writing the device:
