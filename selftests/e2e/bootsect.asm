@@ -86,12 +86,19 @@ start:
 	mov	si, msg_eol
 	call	puts
 
-	; Idle with interrupts on: a vCPU that halts with them off is down for
-	; good, and Xen powers the guest off when its last vCPU goes down.
+	; Idle for good without powering off: a vCPU that halts with interrupts
+	; off is down, and Xen powers the guest off when its last vCPU goes down;
+	; so mask every PIC line instead and halt with interrupts on. Nothing
+	; wakes the vCPU then, which keeps the emulated host quiet while the dom0
+	; runs its checks.
 halt:
+	mov	al, 0xff
+	out	0x21, al		; master PIC: mask IRQ 0-7 (the PIT's IRQ 0 too)
+	out	0xa1, al		; slave PIC: mask IRQ 8-15
+.idle:
 	sti
 	hlt
-	jmp	halt
+	jmp	.idle
 
 ; puts: write the NUL-terminated string at DS:SI to COM1 and port 0xe9.
 puts:
