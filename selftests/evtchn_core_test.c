@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -268,6 +269,152 @@ TEST(many_ports_grow_the_ring_nothing_lost)
 	}
 	close(a);
 	close(b);
+}
+
+/*
+ * Reads, unmasks, binds (growing the ring) and unbinds (dropping reports)
+ * all at once on one file while another file notifies: afterwards every
+ * stable port still delivers exactly one report per firing.
+ */
+#define STABLE 40
+#define CHURN 30
+
+struct torture {
+	int a, b;
+	uint32_t pa[STABLE], pb[STABLE];
+	atomic_int stop;
+	int reads, read_errors, overflows, churn_errors, notify_errors;
+};
+
+static void *torture_notify(void *arg)
+{
+	struct torture *t = arg;
+
+	while (!atomic_load(&t->stop)) {
+		for (int i = 0; i < STABLE; i++)
+			t->notify_errors += evtchn_notify(t->b, t->pb[i]) != 0;
+		usleep(2000);
+	}
+	return NULL;
+}
+
+static void *torture_read(void *arg)
+{
+	struct torture *t = arg;
+	uint32_t got[256];
+
+	while (!atomic_load(&t->stop)) {
+		int n = evtchn_read_ports(t->a, got, 256, 20);
+
+		if (n == -EFBIG) {
+			t->overflows++;
+			evtchn_reset(t->a);
+			continue;
+		}
+		if (n < 0) {
+			t->read_errors++;
+			continue;
+		}
+		t->reads += n;
+		if (n && write(t->a, got, n * sizeof(*got)) != (ssize_t)(n * sizeof(*got)))
+			t->read_errors++;
+	}
+	return NULL;
+}
+
+static void *torture_churn(void *arg)
+{
+	struct torture *t = arg;
+	uint32_t ca[CHURN], cb[CHURN];
+	int b2 = evtchn_open(0);
+
+	if (b2 < 0) {
+		t->churn_errors++;
+		return NULL;
+	}
+	while (!atomic_load(&t->stop)) {
+		int n = 0;
+
+		for (; n < CHURN; n++) {
+			if (evtchn_loopback(t->a, b2, &ca[n], &cb[n]))
+				break;
+			evtchn_notify(b2, cb[n]);
+		}
+		t->churn_errors += n != CHURN;
+		for (int i = 0; i < n; i++) {
+			t->churn_errors += evtchn_unbind(t->a, ca[i]) != 0;
+			t->churn_errors += evtchn_unbind(b2, cb[i]) != 0;
+		}
+	}
+	close(b2);
+	return NULL;
+}
+
+TEST(torture_read_bind_unbind_notify)
+{
+	struct torture t = { .a = evtchn_open(0), .b = evtchn_open(0) };
+	pthread_t th[3];
+	uint32_t got[STABLE];
+	char seen[STABLE] = { 0 };
+	int total = 0;
+
+	ASSERT_LE(0, t.a);
+	ASSERT_LE(0, t.b);
+	for (int i = 0; i < STABLE; i++) {
+		ASSERT_EQ(0, evtchn_loopback(t.a, t.b, &t.pa[i], &t.pb[i]));
+	}
+	ASSERT_EQ(0, pthread_create(&th[0], NULL, torture_notify, &t));
+	ASSERT_EQ(0, pthread_create(&th[1], NULL, torture_read, &t));
+	ASSERT_EQ(0, pthread_create(&th[2], NULL, torture_churn, &t));
+	sleep(3);
+	atomic_store(&t.stop, 1);
+	for (int i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+
+	printf("# torture: %d reports read, %d overflows\n", t.reads, t.overflows);
+	fflush(stdout);
+	EXPECT_EQ(0, t.read_errors);
+	EXPECT_EQ(0, t.notify_errors);
+	EXPECT_EQ(0, t.churn_errors);
+	EXPECT_LT(STABLE, t.reads);
+	if (evtchn_ours()) {
+		EXPECT_EQ(0, t.overflows);
+		EXPECT_EQ(STABLE, evtchn_fdinfo(t.a, "ports"));
+		EXPECT_LE(64, evtchn_fdinfo(t.a, "ring_size"));
+	} else if (t.overflows) {
+		evtchn_diff("the ring overflowed (read() EFBIG): ours cannot overflow");
+	}
+
+	/* quiesce: everything unmasked, nothing pending */
+	ASSERT_EQ((ssize_t)sizeof(t.pa), write(t.a, t.pa, sizeof(t.pa)));
+	while (evtchn_read_ports(t.a, got, STABLE, 200) > 0)
+		;
+	ASSERT_EQ((ssize_t)sizeof(t.pa), write(t.a, t.pa, sizeof(t.pa)));
+	while (evtchn_read_ports(t.a, got, STABLE, 200) > 0)
+		ASSERT_EQ((ssize_t)sizeof(t.pa), write(t.a, t.pa, sizeof(t.pa)));
+
+	/* one firing each: one report each, none lost, none doubled */
+	for (int i = 0; i < STABLE; i++) {
+		ASSERT_EQ(0, evtchn_notify(t.b, t.pb[i]));
+	}
+	while (total < STABLE) {
+		int n = evtchn_read_ports(t.a, got, STABLE, 5000);
+
+		ASSERT_LT(0, n) TH_LOG("%d of %d ports reported", total, STABLE);
+		for (int k = 0; k < n; k++) {
+			int i = 0;
+
+			while (i < STABLE && t.pa[i] != got[k])
+				i++;
+			ASSERT_LT(i, STABLE) TH_LOG("port %u is not a stable one", got[k]);
+			ASSERT_EQ(0, seen[i]) TH_LOG("port %u reported twice", got[k]);
+			seen[i] = 1;
+		}
+		total += n;
+	}
+	EXPECT_EQ(0, evtchn_wait_readable(t.a, 200));
+	close(t.a);
+	close(t.b);
 }
 
 TEST(virq_dom_exc_fires_on_guest_destroy)
