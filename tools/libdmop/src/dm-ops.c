@@ -162,12 +162,14 @@ DMOP_EXPORT int dmop_track_dirty_vram(struct dmop_handle *h, uint16_t domid,
 	init_op(&op, XEN_DMOP_track_dirty_vram);
 	op.u.track_dirty_vram.first_pfn = first_pfn;
 	op.u.track_dirty_vram.nr = nr;
-	/* Xen writes one bit per frame; with nr == 0 it stops tracking */
-	if (!nr)
-		return send(h, domid, &op, NULL, 0);
-	if (!bitmap)
+	/*
+	 * Xen writes one bit per frame into the second buffer, which it wants
+	 * even when nr == 0 (stop tracking): an empty one then.
+	 */
+	if (nr && !bitmap)
 		return -EINVAL;
-	return send(h, domid, &op, bitmap, ((size_t)nr + 7) / 8);
+	return send(h, domid, &op, nr ? (void *)bitmap : (void *)&op,
+		    ((size_t)nr + 7) / 8);
 }
 
 DMOP_EXPORT int dmop_set_pci_intx_level(struct dmop_handle *h, uint16_t domid,

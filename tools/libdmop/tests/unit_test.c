@@ -437,6 +437,24 @@ static void test_setup_checks(void)
 	rmdir(dir);
 	close(null_fd);
 
+	/* a driver without the restrict ioctl: refused, naming the driver */
+	{
+		struct dmop_handle *h;
+		int fake = open("/dev/null", O_RDWR);
+
+		o.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS;
+		o.extra_fds = NULL;
+		o.nr_extra_fds = 0;
+		CHECK(dmop_open_fds(&h, fake, -1) == 0);
+		CHECK(dmop_after_setup(h, &o, &rep) == -ENOTTY);
+		CHECK(rep.failed == DMOP_STEP_RESTRICT && !rep.partial);
+		CHECK(strstr(rep.message, "after-setup step 'restrict' failed: the loaded "
+			     "xen-privcmd driver has no restrict ioctl: load xen-dmop's "
+			     "xen-privcmd.ko") == rep.message);
+		CHECK(dmop_restricted_domid(h) == DMOP_DOMID_INVALID);
+		dmop_close(h);
+	}
+
 	CHECK(!strcmp(dmop_step_name(DMOP_STEP_RESTRICT), "restrict"));
 	CHECK(!strcmp(dmop_step_name(DMOP_STEP_NO_NEW_PRIVS), "no_new_privs"));
 	CHECK(!strcmp(dmop_step_name(DMOP_STEP_COUNT), "?"));
@@ -501,6 +519,13 @@ static void test_packaging(void)
 	snprintf(cmd, sizeof(cmd), "nm -D %s/libdmop.so | grep -q -e dmop_fd_kind -e dmop_json_string",
 		 out_dir);
 	CHECK(system(cmd) != 0);
+	/* link pages point at a page that exists; real pages render cleanly */
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s/man && for f in *.[137]; do t=$(sed -n 's|^\\.so man3/||p' $f); "
+		 "if [ -n \"$t\" ]; then [ -f \"$t\" ] || { echo \"# $f: $t missing\"; exit 1; }; "
+		 "else o=$(groff -man -ww -z $f 2>&1); [ -z \"$o\" ] || { echo \"# $o\"; exit 1; }; fi; done",
+		 src_dir);
+	CHECK(system(cmd) == 0);
 	snprintf(page, sizeof(page), "%s/man/libdmop.7", src_dir);
 	CHECK(!access(page, F_OK));
 	snprintf(page, sizeof(page), "%s/man/dmop.1", src_dir);
