@@ -38,10 +38,10 @@ struct dm_report {
 	int own_info_err;
 	int own_irq_err;
 	int own_state_err;
-	int own_port;		/* evtchn bind to the guest (>= 0) or -errno */
+	int own_port;		/* evtchn bind to the guest's bufioreq port, or -errno */
 	int other_vcpus_err;
 	int other_irq_err;
-	int other_port;		/* evtchn bind to the other guest */
+	int other_port;		/* evtchn bind to a port of the other guest */
 	int dom0_err;
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
@@ -67,9 +67,9 @@ static int count_root(void)
 	return n;
 }
 
-static int bind_port(xenevtchn_handle *xce, uint16_t dom)
+static int bind_port(xenevtchn_handle *xce, uint16_t dom, uint32_t port)
 {
-	xenevtchn_port_or_error_t p = xenevtchn_bind_unbound_port(xce, dom);
+	xenevtchn_port_or_error_t p = xenevtchn_bind_interdomain(xce, dom, port);
 
 	return p < 0 ? -errno : (int)p;
 }
@@ -123,11 +123,12 @@ static void device_model(int out, uint16_t dom, uint16_t other, const char *root
 	if (!r.own_irq_err)
 		r.own_irq_err = dmop_set_isa_irq_level(h, dom, 4, 0);
 	r.own_state_err = dmop_set_ioreq_server_state(h, dom, id, 0);
-	r.own_port = bind_port(xce, dom);
+	/* the guest's buffered-ioreq channel, as a device model binds it */
+	r.own_port = r.own_info_err ? r.own_info_err : bind_port(xce, dom, port);
 	/* and nothing else */
 	r.other_vcpus_err = dmop_nr_vcpus(h, other, &r.own_vcpus);
 	r.other_irq_err = dmop_set_isa_irq_level(h, other, 4, 1);
-	r.other_port = bind_port(xce, other);
+	r.other_port = bind_port(xce, other, 1);
 	r.dom0_err = dmop_nr_vcpus(h, 0, &r.own_vcpus);
 	dmop_nr_vcpus(h, dom, &r.own_vcpus);
 
@@ -190,6 +191,8 @@ FIXTURE_SETUP(two_guests)
 	ASSERT_EQ(0, err) TH_LOG("xen_guest_create b: %s", strerror(-err));
 	strcpy(self->root, "/tmp/dm-root-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
+	/* searchable by the device model's uid: lookups inside find nothing */
+	ASSERT_EQ(0, chmod(self->root, 0755));
 }
 
 FIXTURE_TEARDOWN(two_guests)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -152,6 +153,7 @@ FIXTURE_SETUP(guest)
 	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
 	strcpy(self->root, "/tmp/dm-root-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
+	ASSERT_EQ(0, chmod(self->root, 0755));
 	self->dm.pid = 0;
 }
 
@@ -195,6 +197,7 @@ TEST_F(guest, deprivileged_device_model)
 		EXPECT_EQ(-1, dmop_proc_unrestricted_dmops(&procs[0]));
 		if (!xen_env_ours())
 			printf("# DIFF: the in-tree drivers publish no fdinfo keys: dmop status reports restriction and counters as unknown\n");
+		fflush(stdout);
 	}
 	dmop_status_free(procs, nr);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-only
 /* dmop(1): what the library knows, for people and for scripts. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,8 +20,12 @@ static int cmd_status(const struct dmop_cli_args *a)
 
 	err = dmop_status_scan(a->proc, a->nr_pids ? a->pids : NULL, a->nr_pids,
 			       &procs, &nr);
+	if (err == -ESRCH) {
+		fprintf(stderr, "dmop status: a given pid does not exist\n");
+		return DMOP_EXIT_ERROR;
+	}
 	if (err) {
-		fprintf(stderr, "dmop status: %s: %s\n",
+		fprintf(stderr, "dmop status: cannot read %s: %s\n",
 			a->proc ? a->proc : "/proc", strerror(-err));
 		return DMOP_EXIT_ERROR;
 	}

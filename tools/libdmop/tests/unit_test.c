@@ -351,7 +351,7 @@ static void test_status_scan(void)
 	free(out);
 	snprintf(args, sizeof(args), "status --proc %s 999", proc_dir);
 	out = run(args, &rc);
-	CHECK(rc == DMOP_EXIT_ERROR && strstr(out, "No such process"));
+	CHECK(rc == DMOP_EXIT_ERROR && strstr(out, "a given pid does not exist"));
 	free(out);
 	out = run("status --bogus", &rc);
 	CHECK(rc == DMOP_EXIT_USAGE && strstr(out, "unexpected argument '--bogus'"));
