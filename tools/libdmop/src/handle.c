@@ -123,14 +123,14 @@ int dmop_fd_kind(int fd)
 
 int dmop_restrict_fd(int fd, int kind, uint16_t domid)
 {
-	struct dmop_k_evtchn_restrict er = { .domid = domid };
+	struct ioctl_evtchn_restrict_domid er = { .domid = domid };
 	uint16_t dom = domid;
 	int rc;
 
 	if (kind == DMOP_DEV_PRIVCMD)
-		rc = ioctl(fd, DMOP_IOCTL_PRIVCMD_RESTRICT, &dom);
+		rc = ioctl(fd, IOCTL_PRIVCMD_RESTRICT, &dom);
 	else if (kind == DMOP_DEV_EVTCHN)
-		rc = ioctl(fd, DMOP_IOCTL_EVTCHN_RESTRICT_DOMID, &er);
+		rc = ioctl(fd, IOCTL_EVTCHN_RESTRICT_DOMID, &er);
 	else
 		return -EBADF;
 	return rc < 0 ? -errno : 0;
@@ -155,8 +155,8 @@ DMOP_EXPORT int dmop_restrict(struct dmop_handle *h, uint16_t domid)
 DMOP_EXPORT int dmop_op_raw(struct dmop_handle *h, uint16_t domid,
 			    const struct dmop_buf *bufs, unsigned int nr)
 {
-	struct dmop_k_dm_op_buf kbufs[16];
-	struct dmop_k_dm_op op = { .dom = domid, .num = nr, .ubufs = kbufs };
+	struct privcmd_dm_op_buf kbufs[16];
+	struct privcmd_dm_op op = { .dom = domid, .num = nr, .ubufs = kbufs };
 
 	/* Xen takes at most 2 buffers; more still reach the driver for tests */
 	if (nr > sizeof(kbufs) / sizeof(kbufs[0]) || (nr && !bufs))
@@ -165,5 +165,5 @@ DMOP_EXPORT int dmop_op_raw(struct dmop_handle *h, uint16_t domid,
 		kbufs[i].uptr = bufs[i].ptr;
 		kbufs[i].size = bufs[i].size;
 	}
-	return ioctl(h->privcmd_fd, DMOP_IOCTL_PRIVCMD_DM_OP, &op) < 0 ? -errno : 0;
+	return ioctl(h->privcmd_fd, IOCTL_PRIVCMD_DM_OP, &op) < 0 ? -errno : 0;
 }

@@ -6,7 +6,6 @@
 #define LIBDMOP_INTERNAL_H
 
 #include <stdint.h>
-#include <linux/ioctl.h>
 
 #include "libdmop.h"
 
@@ -14,39 +13,11 @@
 #define DMOP_EXPORT __attribute__((visibility("default")))
 
 /*
- * The upstream privcmd/evtchn ioctl ABI (Linux include/uapi/xen/privcmd.h
- * and evtchn.h), which xen-dmop's drivers keep. Written out here until
- * xen-dmop's own include/uapi/xen/privcmd.h is committed; then this block
- * becomes an #include of it.
+ * The privcmd/evtchn ioctl ABI: xen-dmop's uapi headers, whose numbers and
+ * layouts are upstream's, so the library works on the distro's drivers too.
  */
-struct dmop_k_hypercall {
-	uint64_t op;
-	uint64_t arg[5];
-};
-
-struct dmop_k_dm_op_buf {
-	void *uptr;
-	size_t size;
-};
-
-struct dmop_k_dm_op {
-	uint16_t dom;
-	uint16_t num;
-	const struct dmop_k_dm_op_buf *ubufs;
-};
-
-struct dmop_k_evtchn_restrict {
-	uint16_t domid;
-};
-
-#define DMOP_IOCTL_PRIVCMD_HYPERCALL \
-	_IOC(_IOC_NONE, 'P', 0, sizeof(struct dmop_k_hypercall))
-#define DMOP_IOCTL_PRIVCMD_DM_OP \
-	_IOC(_IOC_NONE, 'P', 5, sizeof(struct dmop_k_dm_op))
-#define DMOP_IOCTL_PRIVCMD_RESTRICT \
-	_IOC(_IOC_NONE, 'P', 6, sizeof(uint16_t))
-#define DMOP_IOCTL_EVTCHN_RESTRICT_DOMID \
-	_IOC(_IOC_NONE, 'E', 6, sizeof(struct dmop_k_evtchn_restrict))
+#include <uapi/xen/evtchn.h>
+#include <uapi/xen/privcmd.h>
 
 /* Xen's __HYPERVISOR_xen_version / XENVER_version: the harmless probe. */
 #define DMOP_HYPERVISOR_XEN_VERSION	17

@@ -280,7 +280,7 @@ static int drop_ids(struct setup_ctx *c)
 
 static int verify(struct setup_ctx *c)
 {
-	struct dmop_k_hypercall hc = {
+	struct privcmd_hypercall hc = {
 		.op = DMOP_HYPERVISOR_XEN_VERSION,
 		.arg = { DMOP_XENVER_VERSION },
 	};
@@ -295,7 +295,7 @@ static int verify(struct setup_ctx *c)
 	for (unsigned int i = 0; i < c->nr; i++) {
 		if (c->kinds[i] != DMOP_DEV_PRIVCMD)
 			continue;
-		if (!ioctl(c->fds[i], DMOP_IOCTL_PRIVCMD_HYPERCALL, &hc))
+		if (!ioctl(c->fds[i], IOCTL_PRIVCMD_HYPERCALL, &hc))
 			return fail(c, DMOP_STEP_VERIFY, -EPROTO,
 				    "a bare hypercall through privcmd fd %d still works",
 				    c->fds[i]);

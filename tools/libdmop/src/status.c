@@ -431,7 +431,7 @@ static int print_text(FILE *f, const struct dmop_proc_status *procs, size_t nr)
 		}
 	}
 	if (unknown)
-		fprintf(f, "note: %u file(s) without restriction or DMOP counters: the loaded driver publishes no fdinfo keys (e.g. the distro's in-tree driver); load xen-dmop's drivers to see them\n",
+		fprintf(f, "note: %u file(s) without restriction or DMOP counters: the loaded driver publishes no privcmd./evtchn. fdinfo keys (the distro's in-tree drivers do not)\n",
 			unknown);
 	return ferror(f) ? -EIO : 0;
 }
