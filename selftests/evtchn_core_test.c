@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,30 @@ TEST_F(loop, unbind_drops_unread_report)
 		EXPECT_EQ(self->pa, got);
 	}
 	evtchn_diff("unbind drops an unread report of the port (upstream still returns it from read())");
+}
+
+static volatile sig_atomic_t sigio_count;
+
+static void on_sigio(int sig)
+{
+	sigio_count++;
+}
+
+TEST_F(loop, sigio_when_ring_becomes_non_empty)
+{
+	struct sigaction sa = { .sa_handler = on_sigio };
+	uint32_t got;
+
+	ASSERT_EQ(0, sigaction(SIGIO, &sa, NULL));
+	ASSERT_EQ(0, fcntl(self->a, F_SETOWN, getpid()));
+	ASSERT_EQ(0, fcntl(self->a, F_SETFL, fcntl(self->a, F_GETFL) | O_ASYNC));
+	sigio_count = 0;
+	ASSERT_EQ(0, evtchn_notify(self->b, self->pb));
+	for (int i = 0; i < 500 && !sigio_count; i++)
+		usleep(10000);
+	EXPECT_LT(0, sigio_count);
+	ASSERT_EQ(1, evtchn_read_ports(self->a, &got, 1, 0));
+	EXPECT_EQ(self->pa, got);
 }
 
 TEST(close_unbinds_everything)
