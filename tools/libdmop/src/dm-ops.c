@@ -225,8 +225,8 @@ DMOP_EXPORT int dmop_modified_memory(struct dmop_handle *h, uint16_t domid,
 	while (done < nr) {
 		uint32_t n = nr - done;
 
-		if (n > sizeof(ext) / sizeof(ext[0]))
-			n = sizeof(ext) / sizeof(ext[0]);
+		if (n > ARRAY_SIZE(ext))
+			n = ARRAY_SIZE(ext);
 		memset(ext, 0, sizeof(ext));
 		for (uint32_t i = 0; i < n; i++) {
 			ext[i].first_pfn = extents[done + i].first_pfn;

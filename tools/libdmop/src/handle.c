@@ -159,7 +159,7 @@ DMOP_EXPORT int dmop_op_raw(struct dmop_handle *h, uint16_t domid,
 	struct privcmd_dm_op op = { .dom = domid, .num = nr, .ubufs = kbufs };
 
 	/* Xen takes at most 2 buffers; more still reach the driver for tests */
-	if (nr > sizeof(kbufs) / sizeof(kbufs[0]) || (nr && !bufs))
+	if (nr > ARRAY_SIZE(kbufs) || (nr && !bufs))
 		return -EINVAL;
 	for (unsigned int i = 0; i < nr; i++) {
 		kbufs[i].uptr = bufs[i].ptr;

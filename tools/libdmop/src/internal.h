@@ -9,6 +9,8 @@
 
 #include "libdmop.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Everything is hidden (-fvisibility=hidden) unless marked. */
 #define DMOP_EXPORT __attribute__((visibility("default")))
 

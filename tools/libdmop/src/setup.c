@@ -233,7 +233,7 @@ static int restrict_all(struct setup_ctx *c, struct dmop_handle *h)
 
 static int lower_rlimits(struct setup_ctx *c)
 {
-	for (size_t i = 0; i < sizeof(rlimits) / sizeof(rlimits[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rlimits); i++) {
 		struct rlimit rl = { rlimits[i].limit, rlimits[i].limit };
 
 		if (setrlimit(rlimits[i].resource, &rl))

@@ -103,7 +103,7 @@ DMOP_EXPORT int dmop_fdinfo_parse(const char *text, struct dmop_fd_status *st)
 			vlen = line + len - v;
 			while (vlen && isspace((unsigned char)v[vlen - 1]))
 				vlen--;
-			for (size_t i = 0; i < sizeof(fdinfo_keys) / sizeof(fdinfo_keys[0]); i++) {
+			for (size_t i = 0; i < ARRAY_SIZE(fdinfo_keys); i++) {
 				const struct fdinfo_key *k = &fdinfo_keys[i];
 
 				if (strlen(k->name) != klen || strncmp(k->name, line, klen))
@@ -128,8 +128,7 @@ DMOP_EXPORT int dmop_proc_unrestricted_dmops(const struct dmop_proc_status *p)
 	for (unsigned int i = 0; i < p->nr_fds; i++) {
 		const struct dmop_fd_status *f = &p->fds[i];
 
-		if (f->dev != DMOP_DEV_PRIVCMD ||
-		    (f->restricted_domid >= 0))
+		if (f->dev != DMOP_DEV_PRIVCMD || f->restricted_domid >= 0)
 			continue;
 		if (f->restricted_domid == DMOP_RESTRICT_NONE && f->have_counters) {
 			if (f->dm_ops)
@@ -194,7 +193,8 @@ static void read_ids(const char *proc, pid_t pid, struct dmop_proc_status *p)
 	snprintf(path, sizeof(path), "%s/%d/comm", proc, (int)pid);
 	if (!read_file(path, p->comm, sizeof(p->comm)))
 		p->comm[strcspn(p->comm, "\n")] = '\0';
-	p->uid = p->euid = (uid_t)-1;
+	p->uid = (uid_t)-1;
+	p->euid = (uid_t)-1;
 	p->no_new_privs = -1;
 	snprintf(path, sizeof(path), "%s/%d/status", proc, (int)pid);
 	if (!read_file(path, buf, sizeof(buf))) {

@@ -535,6 +535,40 @@ static void test_packaging(void)
 	CHECK(system(cmd) == 0);
 }
 
+/*
+ * Installed as a user gets it: the header alone compiles as C99 and C++,
+ * and a program built with pkg-config runs against the shared library.
+ */
+static void test_installed(void)
+{
+	char cmd[2048], dir[] = "/tmp/libdmop-inst-XXXXXX";
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(cmd, sizeof(cmd),
+		 "make -s -C %s install OUT=%s DESTDIR=%s PREFIX=/opt/dmop >/dev/null", src_dir,
+		 out_dir, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd),
+		 "printf '#include <libdmop.h>\nint main(void) { return 0; }\n' >%s/h.c && "
+		 "cc -std=c99 -pedantic -Wall -Wextra -Werror -I%s/opt/dmop/include -c -o %s/h.o %s/h.c && "
+		 "c++ -x c++ -Wall -Wextra -Werror -I%s/opt/dmop/include -c -o %s/hpp.o %s/h.c",
+		 dir, dir, dir, dir, dir, dir, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd),
+		 "printf '#include <errno.h>\n#include <string.h>\n#include <libdmop.h>\n"
+		 "int main(void) { struct dmop_handle *h;\n"
+		 "return strcmp(dmop_op_name(20), \"nr_vcpus\") || dmop_open(&h, 99) != -EINVAL; }\n'"
+		 " >%s/p.c && PKG_CONFIG_SYSROOT_DIR=%s PKG_CONFIG_LIBDIR=%s/opt/dmop/lib/pkgconfig "
+		 "cc -o %s/p %s/p.c $(PKG_CONFIG_SYSROOT_DIR=%s PKG_CONFIG_LIBDIR=%s/opt/dmop/lib/pkgconfig "
+		 "pkg-config --cflags --libs libdmop) && LD_LIBRARY_PATH=%s/opt/dmop/lib %s/p && "
+		 "LD_LIBRARY_PATH=%s/opt/dmop/lib ldd %s/p | grep -q 'libdmop.so.0 => %s/opt/dmop/lib/libdmop.so.0' && "
+		 "test -f %s/opt/dmop/share/man/man3/dmop_nr_vcpus.3 && test -x %s/opt/dmop/bin/dmop",
+		 dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -551,6 +585,7 @@ int main(int argc, char **argv)
 	test_setup_checks();
 	test_handle_without_xen();
 	test_packaging();
+	test_installed();
 	printf("libdmop: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
