@@ -81,7 +81,7 @@ static void device_model(int out, uint16_t dom, uint16_t other, const char *root
 	struct dm_report r = { 0 };
 	struct dmop_handle *h = NULL;
 	xenevtchn_handle *xce;
-	int extra[1], xfd;
+	int extra[4], xfd;
 	struct rlimit rl;
 	dmop_ioservid_t id = 0;
 	uint32_t port = 0;
@@ -106,11 +106,17 @@ static void device_model(int out, uint16_t dom, uint16_t other, const char *root
 	if (!r.ioreq_err)
 		r.ioreq_err = dmop_set_ioreq_server_state(h, dom, id, 1);
 
-	/* libxenevtchn's file is restricted too, as an extra fd */
+	/*
+	 * libxenevtchn's file is restricted too, as an extra fd; duplicates of
+	 * files already in the list (the handle's) are restricted once
+	 */
 	xfd = xenevtchn_fd(xce);
 	extra[0] = xfd;
+	extra[1] = dup(dmop_evtchn_fd(h));
+	extra[2] = dup(dmop_privcmd_fd(h));
+	extra[3] = xfd;
 	o.extra_fds = extra;
-	o.nr_extra_fds = 1;
+	o.nr_extra_fds = 4;
 	r.setup_err = dmop_after_setup(h, &o, &r.rep);
 	if (r.setup_err)
 		goto out;

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
+#include <linux/kcmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -125,8 +127,23 @@ static int dir_is_empty(const char *path)
 	return err;
 }
 
+/* Whether @a and @b are the same open file (dup, or passed twice). */
+static int same_file(int a, int b)
+{
+	pid_t self = getpid();
+
+	if (a == b)
+		return 1;
+	/* without kcmp (CONFIG_KCMP) a duplicate shows up as EACCES later */
+	return syscall(SYS_kcmp, self, self, KCMP_FILE, a, b) == 0;
+}
+
 static int add_file(struct setup_ctx *c, int fd, int kind)
 {
+	/* restricting a file twice fails on evtchn: each open file once */
+	for (unsigned int i = 0; i < c->nr; i++)
+		if (same_file(c->fds[i], fd))
+			return 0;
 	if (c->nr == MAX_FILES)
 		return fail(c, DMOP_STEP_CHECK, -E2BIG, "more than %d Xen files",
 			    MAX_FILES);
@@ -214,6 +231,10 @@ static int restrict_all(struct setup_ctx *c, struct dmop_handle *h)
 		    (c->fds[i] == h->privcmd_fd || c->fds[i] == h->evtchn_fd))
 			continue;
 		err = dmop_restrict_fd(c->fds[i], c->kinds[i], domid);
+		if (err == -EACCES && c->kinds[i] == DMOP_DEV_EVTCHN)
+			return fail(c, DMOP_STEP_RESTRICT, err,
+				    "xen-evtchn fd %d is already restricted (to this or another domain)",
+				    c->fds[i]);
 		if (err == -ENOTTY)
 			return fail(c, DMOP_STEP_RESTRICT, err,
 				    "the loaded %s driver has no restrict ioctl: load xen-dmop's %s.ko (or Linux >= 4.18's)",
