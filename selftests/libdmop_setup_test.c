@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -23,6 +24,7 @@
 #include "kselftest_harness.h"
 #include "lib/xen_env.h"
 #include "libdmop.h"
+#include <uapi/xen/evtchn.h>
 
 static const char *const nodes[] = { "/dev/xen/privcmd", "/dev/xen/evtchn", NULL };
 
@@ -42,6 +44,7 @@ struct dm_report {
 	int other_vcpus_err;
 	int other_irq_err;
 	int other_port;		/* evtchn bind to a port of the other guest */
+	int handle_other_port;	/* the same through the handle's own evtchn file */
 	int dom0_err;
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
@@ -135,6 +138,14 @@ static void device_model(int out, uint16_t dom, uint16_t other, const char *root
 	r.other_vcpus_err = dmop_nr_vcpus(h, other, &r.own_vcpus);
 	r.other_irq_err = dmop_set_isa_irq_level(h, other, 4, 1);
 	r.other_port = bind_port(xce, other, 1);
+	{
+		struct ioctl_evtchn_bind_interdomain bind = {
+			.remote_domain = other, .remote_port = 1,
+		};
+		int rc = ioctl(dmop_evtchn_fd(h), IOCTL_EVTCHN_BIND_INTERDOMAIN, &bind);
+
+		r.handle_other_port = rc < 0 ? -errno : rc;
+	}
 	r.dom0_err = dmop_nr_vcpus(h, 0, &r.own_vcpus);
 	dmop_nr_vcpus(h, dom, &r.own_vcpus);
 
@@ -231,6 +242,7 @@ TEST_F(two_guests, device_model_serves_only_its_guest)
 	EXPECT_EQ(-EPERM, r.other_vcpus_err);
 	EXPECT_EQ(-EPERM, r.other_irq_err);
 	EXPECT_EQ(-EACCES, r.other_port);
+	EXPECT_EQ(-EACCES, r.handle_other_port);
 	EXPECT_EQ(-EPERM, r.dom0_err);
 
 	/* deprivileged */
@@ -350,6 +362,109 @@ TEST_F(two_guests, partial_failure_is_reported)
 	EXPECT_NE(NULL, strstr(rep.message, "after-setup step 'groups' failed: setgroups(0)"));
 	EXPECT_NE(NULL, strstr(rep.message, "already done: restrict rlimits chroot;"));
 	EXPECT_NE(NULL, strstr(rep.message, "partly deprivileged"));
+}
+
+/* Run @fn in a child (whatever it does to itself stays there); its result. */
+struct child_result {
+	int err;
+	struct dmop_setup_report rep;
+	int other_err;
+	int own_err;
+};
+
+static int in_child(void (*fn)(struct child_result *, uint16_t, uint16_t),
+		    uint16_t dom, uint16_t other, struct child_result *res)
+{
+	int p[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		close(p[0]);
+		fn(res, dom, other);
+		_exit(write(p[1], res, sizeof(*res)) == sizeof(*res) ? 0 : 2);
+	}
+	close(p[1]);
+	n = read(p[0], res, sizeof(*res));
+	close(p[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	return n == sizeof(*res) && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+}
+
+/* Files of other Xen libraries only, no handle (h == NULL). */
+static void extra_fds_only(struct child_result *r, uint16_t dom, uint16_t other)
+{
+	struct dmop_setup_opts o = {
+		.domid = dom,
+		.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS,
+	};
+	xenevtchn_handle *xce = xenevtchn_open(NULL, 0);
+	int fds[2] = { open("/dev/xen/privcmd", O_RDWR), xce ? xenevtchn_fd(xce) : -1 };
+	struct dmop_handle *h;
+	unsigned int vcpus;
+
+	o.extra_fds = fds;
+	o.nr_extra_fds = 2;
+	r->err = dmop_after_setup(NULL, &o, &r->rep);
+	/* look through the restricted file with a handle of our own */
+	if (r->err || dmop_open_fds(&h, fds[0], -1))
+		return;
+	r->own_err = dmop_nr_vcpus(h, dom, &vcpus);
+	r->other_err = dmop_nr_vcpus(h, other, &vcpus);
+}
+
+TEST_F(two_guests, extra_fds_without_handle)
+{
+	struct child_result r;
+
+	ASSERT_EQ(0, in_child(extra_fds_only, self->a.domid, self->b.domid, &r));
+	ASSERT_EQ(0, r.err) TH_LOG("%s", r.rep.message);
+	EXPECT_EQ(0, r.own_err);
+	EXPECT_EQ(-EPERM, r.other_err);
+}
+
+/* An evtchn file someone restricted before: refused, named, and partial. */
+static void evtchn_restricted_before(struct child_result *r, uint16_t dom, uint16_t other)
+{
+	struct dmop_setup_opts o = {
+		.domid = dom,
+		.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS,
+	};
+	struct dmop_handle *h, *e;
+	int efd;
+
+	r->err = dmop_open(&h, DMOP_OPEN_EVTCHN);
+	if (r->err)
+		return;
+	/* restrict a dup of the evtchn file through a second handle */
+	efd = dup(dmop_evtchn_fd(h));
+	r->err = dmop_open_fds(&e, open("/dev/xen/privcmd", O_RDWR), efd);
+	if (!r->err)
+		r->err = dmop_restrict(e, other);
+	if (r->err)
+		return;
+	r->err = dmop_after_setup(h, &o, &r->rep);
+}
+
+TEST_F(two_guests, evtchn_restricted_before)
+{
+	struct child_result r;
+
+	ASSERT_EQ(0, in_child(evtchn_restricted_before, self->a.domid, self->b.domid, &r));
+	EXPECT_EQ(-EACCES, r.err);
+	EXPECT_EQ(DMOP_STEP_RESTRICT, (int)r.rep.failed);
+	/* privcmd came first and is restricted now: the report says so */
+	EXPECT_EQ(1, r.rep.partial);
+	TH_LOG("%s", r.rep.message);
+	EXPECT_NE(NULL, strstr(r.rep.message, "is already restricted (to this or another domain)"));
+	EXPECT_NE(NULL, strstr(r.rep.message, "already done: restrict;"));
 }
 
 int main(int argc, char **argv)

@@ -220,6 +220,8 @@ static int check(struct setup_ctx *c, struct dmop_handle *h)
 static int restrict_all(struct setup_ctx *c, struct dmop_handle *h)
 {
 	uint16_t domid = c->o->domid;
+	/* decided before the loop, which updates h->restricted */
+	int had = h && h->restricted == domid;
 
 	for (unsigned int i = 0; i < c->nr; i++) {
 		const char *dev = c->kinds[i] == DMOP_DEV_PRIVCMD ?
@@ -227,8 +229,7 @@ static int restrict_all(struct setup_ctx *c, struct dmop_handle *h)
 		int err;
 
 		/* the handle remembers a restriction it already made */
-		if (h && h->restricted == domid &&
-		    (c->fds[i] == h->privcmd_fd || c->fds[i] == h->evtchn_fd))
+		if (had && (c->fds[i] == h->privcmd_fd || c->fds[i] == h->evtchn_fd))
 			continue;
 		err = dmop_restrict_fd(c->fds[i], c->kinds[i], domid);
 		if (err == -EACCES && c->kinds[i] == DMOP_DEV_EVTCHN)
