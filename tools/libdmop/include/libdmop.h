@@ -159,52 +159,72 @@ struct dmop_extent {
 	uint32_t nr;
 };
 
+/* New ioreq server (disabled) in *id: 0 or -errno. */
 int dmop_create_ioreq_server(struct dmop_handle *h, uint16_t domid,
 			     int handle_bufioreq, dmop_ioservid_t *id);
+/* Its pages and bufioreq port; out pointers may be NULL: 0 or -errno. */
 int dmop_get_ioreq_server_info(struct dmop_handle *h, uint16_t domid,
 			       dmop_ioservid_t id, unsigned int flags,
 			       uint64_t *ioreq_gfn, uint64_t *bufioreq_gfn,
 			       uint32_t *bufioreq_port);
+/* Send start..end (inclusive) to server id: 0 or -errno. */
 int dmop_map_io_range_to_ioreq_server(struct dmop_handle *h, uint16_t domid,
 				      dmop_ioservid_t id, uint32_t type,
 				      uint64_t start, uint64_t end);
+/* Stop sending a mapped range: 0 or -errno. */
 int dmop_unmap_io_range_from_ioreq_server(struct dmop_handle *h, uint16_t domid,
 					  dmop_ioservid_t id, uint32_t type,
 					  uint64_t start, uint64_t end);
+/* Enable or disable server id: 0 or -errno. */
 int dmop_set_ioreq_server_state(struct dmop_handle *h, uint16_t domid,
 				dmop_ioservid_t id, int enabled);
+/* Destroy server id and its ranges: 0 or -errno. */
 int dmop_destroy_ioreq_server(struct dmop_handle *h, uint16_t domid,
 			      dmop_ioservid_t id);
+/* Dirty bits of nr frames into bitmap ((nr + 7) / 8 bytes): 0 or -errno. */
 int dmop_track_dirty_vram(struct dmop_handle *h, uint16_t domid,
 			  uint64_t first_pfn, uint32_t nr,
 			  unsigned long *bitmap);
+/* Assert (1) or deassert (0) a PCI INTx line: 0 or -errno. */
 int dmop_set_pci_intx_level(struct dmop_handle *h, uint16_t domid,
 			    uint16_t segment, uint8_t bus, uint8_t device,
 			    uint8_t intx, unsigned int level);
+/* Assert (1) or deassert (0) ISA IRQ 0-15: 0 or -errno. */
 int dmop_set_isa_irq_level(struct dmop_handle *h, uint16_t domid,
 			   uint8_t irq, unsigned int level);
+/* Route PCI link 0-3 to ISA IRQ 1-15 (0: off): 0 or -errno. */
 int dmop_set_pci_link_route(struct dmop_handle *h, uint16_t domid,
 			    uint8_t link, uint8_t irq);
+/* Mark guest frames written by the device model: 0 or -errno. */
 int dmop_modified_memory(struct dmop_handle *h, uint16_t domid,
 			 const struct dmop_extent *extents, uint32_t nr);
+/* Set the p2m type (DMOP_MEM_*) of nr frames: 0 or -errno. */
 int dmop_set_mem_type(struct dmop_handle *h, uint16_t domid,
 		      uint16_t mem_type, uint64_t first_pfn, uint32_t nr);
+/* Inject an event (DMOP_EVENT_*) into a vCPU: 0 or -errno. */
 int dmop_inject_event(struct dmop_handle *h, uint16_t domid, uint32_t vcpu,
 		      uint8_t vector, uint8_t type, uint32_t error_code,
 		      uint8_t insn_len, uint64_t extra);
+/* Deliver an MSI: 0 or -errno. */
 int dmop_inject_msi(struct dmop_handle *h, uint16_t domid, uint64_t addr,
 		    uint32_t data);
+/* Claim a p2m type for server id: 0 or -errno. */
 int dmop_map_mem_type_to_ioreq_server(struct dmop_handle *h, uint16_t domid,
 				      dmop_ioservid_t id, uint16_t type,
 				      uint32_t flags);
+/* Shut the guest down (SHUTDOWN_* reason): 0 or -errno. */
 int dmop_remote_shutdown(struct dmop_handle *h, uint16_t domid,
 			 uint32_t reason);
+/* Move size frames from src_gfn to dst_gfn: 0 or -errno. */
 int dmop_relocate_memory(struct dmop_handle *h, uint16_t domid, uint32_t size,
 			 uint64_t src_gfn, uint64_t dst_gfn);
+/* Pin frames start..end to a DMOP_MEM_CACHEATTR_*: 0 or -errno. */
 int dmop_pin_memory_cacheattr(struct dmop_handle *h, uint16_t domid,
 			      uint64_t start, uint64_t end, uint32_t type);
+/* Set an interrupt line (Arm; x86 Xen: -EOPNOTSUPP): 0 or -errno. */
 int dmop_set_irq_level(struct dmop_handle *h, uint16_t domid, uint32_t irq,
 		       unsigned int level);
+/* The guest's vCPU count in *vcpus: 0 or -errno. */
 int dmop_nr_vcpus(struct dmop_handle *h, uint16_t domid, unsigned int *vcpus);
 
 /* ------------------------------------------------------- sub-op names */
