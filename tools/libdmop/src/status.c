@@ -144,7 +144,7 @@ DMOP_EXPORT int dmop_proc_unrestricted_dmops(const struct dmop_proc_status *p)
 static int read_file(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
