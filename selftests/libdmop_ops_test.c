@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xenctrl.h>
+#include <xen/hvm/params.h>
+
 #include "kselftest_harness.h"
 #include "lib/xen_env.h"
 #include "libdmop.h"
@@ -97,6 +100,33 @@ TEST_F(guest, ioreq_server_lifecycle)
 	ASSERT_EQ(0, dmop_destroy_ioreq_server(self->h, self->dom, id));
 	EXPECT_EQ(-ENOENT, dmop_destroy_ioreq_server(self->h, self->dom, id));
 	EXPECT_EQ(-ENOENT, dmop_set_ioreq_server_state(self->h, self->dom, id, 1));
+}
+
+/*
+ * Without DMOP_NO_GFNS Xen maps the server's pages into the guest, at
+ * frames of the range the toolstack reserved for ioreq servers.
+ */
+TEST_F(guest, ioreq_server_pages)
+{
+	uint64_t ioreq = 0, bufioreq = 0;
+	xc_interface *xch;
+	uint32_t port = 0;
+	dmop_ioservid_t id;
+
+	xch = xc_interface_open(NULL, NULL, 0);
+	ASSERT_NE(NULL, xch);
+	EXPECT_EQ(0, xc_hvm_param_set(xch, self->dom, HVM_PARAM_IOREQ_SERVER_PFN, 0xf0));
+	EXPECT_EQ(0, xc_hvm_param_set(xch, self->dom, HVM_PARAM_NR_IOREQ_SERVER_PAGES, 2));
+	xc_interface_close(xch);
+
+	ASSERT_EQ(0, dmop_create_ioreq_server(self->h, self->dom, DMOP_BUFIOREQ_LEGACY, &id));
+	ASSERT_EQ(0, dmop_get_ioreq_server_info(self->h, self->dom, id, 0, &ioreq,
+						&bufioreq, &port));
+	EXPECT_TRUE(ioreq == 0xf0 || ioreq == 0xf1);
+	EXPECT_TRUE(bufioreq == 0xf0 || bufioreq == 0xf1);
+	EXPECT_NE(ioreq, bufioreq);
+	EXPECT_NE(0U, port);
+	EXPECT_EQ(0, dmop_destroy_ioreq_server(self->h, self->dom, id));
 }
 
 TEST_F(guest, interrupt_lines)
