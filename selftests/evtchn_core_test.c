@@ -262,8 +262,8 @@ TEST(many_ports_grow_the_ring_nothing_lost)
 		ASSERT_EQ(0, evtchn_loopback(a, b, &pa[i], &pb[i])) TH_LOG("pair %d", i);
 	}
 	if (evtchn_ours()) {
-		EXPECT_EQ(MANY, evtchn_fdinfo(a, "ports"));
-		EXPECT_EQ(256, evtchn_fdinfo(a, "ring_size"));
+		EXPECT_EQ(MANY, evtchn_fdinfo(a, "evtchn.ports"));
+		EXPECT_EQ(256, evtchn_fdinfo(a, "evtchn.ring_size"));
 	}
 
 	for (int round = 0; round < 2; round++) {
@@ -404,8 +404,8 @@ TEST(torture_read_bind_unbind_notify)
 	EXPECT_LT(STABLE, t.reads);
 	if (evtchn_ours()) {
 		EXPECT_EQ(0, t.overflows);
-		EXPECT_EQ(STABLE, evtchn_fdinfo(t.a, "ports"));
-		EXPECT_LE(64, evtchn_fdinfo(t.a, "ring_size"));
+		EXPECT_EQ(STABLE, evtchn_fdinfo(t.a, "evtchn.ports"));
+		EXPECT_LE(64, evtchn_fdinfo(t.a, "evtchn.ring_size"));
 	} else if (t.overflows) {
 		evtchn_diff("the ring overflowed (read() EFBIG): ours cannot overflow");
 	}

@@ -161,7 +161,7 @@ TEST_F(dev, bind_errors_from_xen)
 	EXPECT_EQ(-EEXIST, evtchn_bind_virq(self->fd, VIRQ_TIMER));
 	/* nothing was left bound on the file by the failures */
 	if (evtchn_ours()) {
-		EXPECT_EQ(0, evtchn_fdinfo(self->fd, "ports"));
+		EXPECT_EQ(0, evtchn_fdinfo(self->fd, "evtchn.ports"));
 	}
 }
 

@@ -132,7 +132,7 @@ TEST_F(guest, restricted_matrix)
 	lport = evtchn_bind_unbound(self->peer, self->g.domid);
 	EXPECT_LE(0, lport);
 	if (evtchn_ours()) {
-		EXPECT_EQ(self->g.domid, evtchn_fdinfo(self->fd, "restrict_domid"));
+		EXPECT_EQ(self->g.domid, evtchn_fdinfo(self->fd, "evtchn.restricted_domid"));
 	}
 }
 
@@ -274,7 +274,7 @@ TEST_F(guest, binds_racing_restrict)
 	}
 	EXPECT_EQ(atomic_load(&r.bound), unbound);
 	if (evtchn_ours()) {
-		EXPECT_EQ(1, evtchn_fdinfo(self->fd, "ports"));	/* the loopback */
+		EXPECT_EQ(1, evtchn_fdinfo(self->fd, "evtchn.ports"));	/* the loopback */
 	}
 	/* still restricted after the storm */
 	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, self->g.domid));

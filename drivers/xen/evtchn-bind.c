@@ -132,7 +132,7 @@ long evtchn_ioctl_bind_virq(struct evtchn_file *f, void __user *uarg)
 
 	/* upstream's order: a restricted file learns nothing else */
 	if (evtchn_restricted(f))
-		return -EACCES;
+		return evtchn_restrict_deny(f, IOCTL_EVTCHN_BIND_VIRQ, DOMID_INVALID);
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 
@@ -153,7 +153,7 @@ long evtchn_ioctl_bind_interdomain(struct evtchn_file *f, void __user *uarg)
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 	if (evtchn_restricted(f) && arg.remote_domain != f->restrict_domid)
-		return -EACCES;
+		return evtchn_restrict_deny(f, IOCTL_EVTCHN_BIND_INTERDOMAIN, arg.remote_domain);
 
 	op.remote_dom = arg.remote_domain;
 	op.remote_port = arg.remote_port;
@@ -170,7 +170,7 @@ long evtchn_ioctl_bind_unbound(struct evtchn_file *f, void __user *uarg)
 	int rc;
 
 	if (evtchn_restricted(f))
-		return -EACCES;
+		return evtchn_restrict_deny(f, IOCTL_EVTCHN_BIND_UNBOUND_PORT, DOMID_INVALID);
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 

@@ -103,19 +103,24 @@ static int evtchn_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* What /proc/<pid>/fdinfo shows: enough to audit a device model's file. */
+/*
+ * What /proc/<pid>/fdinfo shows: enough to audit a device model's file.
+ * The keys (all "evtchn.") are documented in Documentation/ABI/testing/
+ * procfs-xen-evtchn-fdinfo.
+ */
 static void evtchn_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct evtchn_file *f = file->private_data;
 
 	mutex_lock(&f->bind_lock);
 	if (f->restrict_domid == EVTCHN_UNRESTRICTED)
-		seq_puts(m, "restrict_domid:\tnone\n");
+		seq_puts(m, "evtchn.restricted_domid:\tnone\n");
 	else
-		seq_printf(m, "restrict_domid:\t%u\n", f->restrict_domid);
-	seq_printf(m, "ports:\t%u\n", f->nr_ports);
-	seq_printf(m, "ring_size:\t%u\n", f->ring_size);
-	seq_printf(m, "pending:\t%u\n", READ_ONCE(f->prod) - READ_ONCE(f->cons));
+		seq_printf(m, "evtchn.restricted_domid:\t%u\n", f->restrict_domid);
+	seq_printf(m, "evtchn.ports:\t%u\n", f->nr_ports);
+	seq_printf(m, "evtchn.denied:\t%lu\n", f->nr_denied);
+	seq_printf(m, "evtchn.ring_size:\t%u\n", f->ring_size);
+	seq_printf(m, "evtchn.pending:\t%u\n", READ_ONCE(f->prod) - READ_ONCE(f->cons));
 	mutex_unlock(&f->bind_lock);
 }
 

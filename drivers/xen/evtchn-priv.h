@@ -40,6 +40,7 @@
  * @ports: bound ports, indexed by port number, of struct evtchn_port.
  * @nr_ports: how many are bound.
  * @restrict_domid: the domain binds are limited to, or EVTCHN_UNRESTRICTED.
+ * @nr_denied: binds the restriction refused.
  * @read_lock: held by readers, and by whatever moves ring entries (growth,
  *             unbind, reset), so that a reader's window stays put.
  * @ring_lock: protects @ring, @cons, @prod, @overflow and each port's
@@ -59,6 +60,7 @@ struct evtchn_file {
 	struct xarray ports;
 	unsigned int nr_ports;
 	domid_t restrict_domid;
+	unsigned long nr_denied;
 
 	struct mutex read_lock;		/* readers, and whoever moves slots */
 	spinlock_t ring_lock;		/* ring indices and port flags */
@@ -115,5 +117,6 @@ void evtchn_unbind_all(struct evtchn_file *f);
 long evtchn_ioctl_restrict(struct evtchn_file *f, void __user *uarg);
 bool evtchn_restricted(const struct evtchn_file *f);
 int evtchn_restrict_check_static(struct evtchn_file *f, evtchn_port_t port);
+long evtchn_restrict_deny(struct evtchn_file *f, unsigned int cmd, unsigned int target);
 
 #endif /* XEN_DMOP_EVTCHN_PRIV_H */

@@ -15,6 +15,9 @@
 #include "evtchn-priv.h"
 #include "../../include/uapi/xen/evtchn.h"
 
+#define CREATE_TRACE_POINTS
+#include "evtchn-trace.h"
+
 bool evtchn_restricted(const struct evtchn_file *f)
 {
 	lockdep_assert_held(&f->bind_lock);
@@ -33,7 +36,17 @@ long evtchn_ioctl_restrict(struct evtchn_file *f, void __user *uarg)
 	if (arg.domid == 0 || arg.domid >= DOMID_FIRST_RESERVED)
 		return -EINVAL;
 	f->restrict_domid = arg.domid;
+	trace_restrict(arg.domid);
 	return 0;
+}
+
+/* A bind the restriction refuses: counted for fdinfo, traced, EACCES. */
+long evtchn_restrict_deny(struct evtchn_file *f, unsigned int cmd, unsigned int target)
+{
+	lockdep_assert_held(&f->bind_lock);
+	f->nr_denied++;
+	trace_denied(_IOC_NR(cmd), target, f->restrict_domid);
+	return -EACCES;
 }
 
 /*
@@ -43,12 +56,12 @@ long evtchn_ioctl_restrict(struct evtchn_file *f, void __user *uarg)
 int evtchn_restrict_check_static(struct evtchn_file *f, evtchn_port_t port)
 {
 	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
-	domid_t peer;
+	domid_t peer = DOMID_INVALID;
 
 	if (!evtchn_restricted(f))
 		return 0;
 	if (HYPERVISOR_event_channel_op(EVTCHNOP_status, &st))
-		return -EACCES;
+		goto deny;
 	switch (st.status) {
 	case EVTCHNSTAT_unbound:
 		peer = st.u.unbound.dom;
@@ -57,7 +70,10 @@ int evtchn_restrict_check_static(struct evtchn_file *f, evtchn_port_t port)
 		peer = st.u.interdomain.dom;
 		break;
 	default:
-		return -EACCES;
+		goto deny;
 	}
-	return peer == f->restrict_domid ? 0 : -EACCES;
+	if (peer == f->restrict_domid)
+		return 0;
+deny:
+	return evtchn_restrict_deny(f, IOCTL_EVTCHN_BIND_STATIC, peer);
 }

@@ -6,7 +6,8 @@
  * common case (one or two small buffers) everything lives on the stack, so
  * a call costs two small copies and the hypercall, with no allocation and
  * no page-table walk. Larger calls bounce through one heap allocation.
- * Only buffers Xen may write are copied back.
+ * Only buffers Xen may write are copied back. Buffer 0 always lands in
+ * kernel memory (stack or heap) before the allowlist reads its sub-op.
  */
 
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
@@ -14,6 +15,7 @@
 #include <linux/bitops.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -22,6 +24,7 @@
 #include <xen/xen-ops.h>
 
 #include "privcmd.h"
+#include "privcmd-trace.h"
 
 static unsigned int dm_op_max_nr_bufs = 16;
 module_param(dm_op_max_nr_bufs, uint, 0644);
@@ -49,19 +52,31 @@ MODULE_PARM_DESC(dm_op_buf_max_size,
 #define DMOP_WRITE_OP	(BIT(1) | BIT(2) | BIT(11) | BIT(12) | BIT(17) | BIT(20))
 #define DMOP_NR_KNOWN	21
 
-/* How many leading buffers Xen may write, given the op in buffer 0. */
-static unsigned int dm_op_nr_written(const void *buf0, size_t size, unsigned int num)
-{
-	u32 op;
+/* What the counters and the trace say when buffer 0 holds no sub-op. */
+#define DMOP_UNREADABLE	U32_MAX
 
-	if (size < sizeof(op))
+/* How many leading buffers Xen may write, given the sub-op. */
+static unsigned int dm_op_nr_written(u32 op, unsigned int num)
+{
+	if (op == DMOP_UNREADABLE)
 		return 0;	/* Xen refuses it before reading further */
-	memcpy(&op, buf0, sizeof(op));
 	if (op < DMOP_NR_KNOWN && (DMOP_READ_ONLY & BIT(op)))
 		return 0;
 	if (op < DMOP_NR_KNOWN && (DMOP_WRITE_OP & BIT(op)))
 		return 1;
 	return num;
+}
+
+/*
+ * Whether the file's allowlist lets @op through: one load and a bit test.
+ * Sub-ops beyond the bitmap (and an unreadable one) pass only while no
+ * allowlist was ever set.
+ */
+static bool dm_op_allowed(const struct privcmd_file *pf, u32 op)
+{
+	if (likely(op < PRIVCMD_AUDIT_NR_OPS))
+		return READ_ONCE(pf->dm_op_allowed) & BIT_ULL(op);
+	return !READ_ONCE(pf->allowlist_set);
 }
 
 /*
@@ -89,10 +104,13 @@ static long dm_op_get_bufs(const struct privcmd_dm_op *op, struct privcmd_dm_op_
 	return total;
 }
 
-static long dm_op_call(domid_t dom, unsigned int num, const struct privcmd_dm_op_buf *kbufs,
-		       struct xen_dm_op_buf *xbufs, u8 *bounce)
+static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
+		       const struct privcmd_dm_op_buf *kbufs, struct xen_dm_op_buf *xbufs,
+		       u8 *bounce)
 {
+	struct privcmd_file *pf = file->private_data;
 	unsigned int i, nr_written;
+	u32 op = DMOP_UNREADABLE;
 	size_t off = 0;
 	long rc;
 
@@ -105,17 +123,37 @@ static long dm_op_call(domid_t dom, unsigned int num, const struct privcmd_dm_op
 		xbufs[i].size = kbufs[i].size;
 		off += ALIGN(kbufs[i].size, sizeof(u64));
 	}
-	nr_written = dm_op_nr_written(bounce, kbufs[0].size, num);
+
+	/*
+	 * The sub-op comes from our copy, the very bytes Xen reads: the caller
+	 * cannot change it between the check and the hypercall.
+	 */
+	if (kbufs[0].size >= sizeof(op))
+		memcpy(&op, bounce, sizeof(op));
+	if (unlikely(!dm_op_allowed(pf, op))) {
+		privcmd_audit_denied(file, IOCTL_PRIVCMD_DM_OP, dom, op, PRIVCMD_DENIED_ALLOWLIST);
+		return -EPERM;
+	}
+	nr_written = dm_op_nr_written(op, num);
 
 	xen_preemptible_hcall_begin();
 	rc = HYPERVISOR_dm_op(dom, num, xbufs);
 	xen_preemptible_hcall_end();
 
 	for (i = 0, off = 0; i < nr_written; i++) {
-		if (copy_to_user(kbufs[i].uptr, bounce + off, kbufs[i].size))
-			return -EFAULT;
+		if (copy_to_user(kbufs[i].uptr, bounce + off, kbufs[i].size)) {
+			rc = -EFAULT;
+			break;
+		}
 		off += ALIGN(kbufs[i].size, sizeof(u64));
 	}
+
+	/* Per-CPU: no cache line is shared with the file's other threads. */
+	i = op < PRIVCMD_AUDIT_NR_OPS ? op : PRIVCMD_OP_OTHER;
+	this_cpu_inc(pf->stats->calls[i]);
+	if (rc < 0)
+		this_cpu_inc(pf->stats->failures[i]);
+	trace_dm_op(dom, op, num, rc);
 	return rc;
 }
 
@@ -135,8 +173,9 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 	/* libxendevicemodel's probe: no hypercall, so no target to check. */
 	if (!op.num)
 		return 0;
-	if (!privcmd_may_target(file, op.dom))
-		return -EPERM;
+	rc = privcmd_check_target(file, IOCTL_PRIVCMD_DM_OP, op.dom);
+	if (rc)
+		return rc;
 	if (op.num > READ_ONCE(dm_op_max_nr_bufs))
 		return -E2BIG;
 
@@ -162,7 +201,7 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 		}
 	}
 
-	rc = dm_op_call(op.dom, op.num, kbufs, xbufs, bounce);
+	rc = dm_op_call(file, op.dom, op.num, kbufs, xbufs, bounce);
 
 out:
 	if (bounce != stack_bounce)

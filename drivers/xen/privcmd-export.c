@@ -69,6 +69,7 @@ const struct file_operations xen_privcmd_fops = {
 	.release = privcmd_release,
 	.unlocked_ioctl = privcmd_ioctl,
 	.mmap = privcmd_mmap,
+	.show_fdinfo = privcmd_show_fdinfo,
 	.llseek = noop_llseek,
 };
 EXPORT_SYMBOL_GPL(xen_privcmd_fops);

@@ -17,8 +17,11 @@ long privcmd_ioctl_hypercall(struct file *file, void __user *udata)
 	long ret;
 
 	/* A restricted file acts on one domain only: no arbitrary hypercalls. */
-	if (privcmd_is_restricted(file))
+	if (privcmd_is_restricted(file)) {
+		privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, 0,
+				     PRIVCMD_DENIED_HYPERCALL);
 		return -EPERM;
+	}
 	if (copy_from_user(&call, udata, sizeof(call)))
 		return -EFAULT;
 

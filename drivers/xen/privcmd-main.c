@@ -49,6 +49,11 @@ static const struct privcmd_ioctl_desc privcmd_ioctls[] = {
 		IOCTL_PRIVCMD_RESTRICT, privcmd_ioctl_restrict },
 	[_IOC_NR(IOCTL_PRIVCMD_MMAP_RESOURCE)] = {
 		IOCTL_PRIVCMD_MMAP_RESOURCE, privcmd_ioctl_mmap_resource },
+	/* Ours, far from upstream's numbers. */
+	[_IOC_NR(IOCTL_PRIVCMD_DM_OP_ALLOWLIST)] = {
+		IOCTL_PRIVCMD_DM_OP_ALLOWLIST, privcmd_ioctl_dm_op_allowlist },
+	[_IOC_NR(IOCTL_PRIVCMD_AUDIT_QUERY)] = {
+		IOCTL_PRIVCMD_AUDIT_QUERY, privcmd_ioctl_audit_query },
 };
 
 long privcmd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -74,17 +79,25 @@ int privcmd_open(struct inode *inode, struct file *file)
 	if (!pf)
 		return -ENOMEM;
 	err = privcmd_restrict_open(pf);
-	if (err) {
-		kfree(pf);
-		return err;
-	}
+	if (err)
+		goto err_free;
+	err = privcmd_audit_open(pf);
+	if (err)
+		goto err_free;
 	file->private_data = pf;
 	return 0;
+
+err_free:
+	kfree(pf);
+	return err;
 }
 
 int privcmd_release(struct inode *inode, struct file *file)
 {
-	kfree(file->private_data);
+	struct privcmd_file *pf = file->private_data;
+
+	privcmd_audit_release(pf);
+	kfree(pf);
 	return 0;
 }
 

@@ -8,15 +8,18 @@
  * mappings are never copied into a child and are torn down on munmap() and
  * exit like any other.
  *
- * vma->vm_private_data says what the mapping holds: NULL while unused,
- * PRIVCMD_VMA_CLAIMED once filled on a PV dom0, or on an auto-translated
- * (PVH) dom0 the array of local pages the foreign frames are mapped over.
+ * vma->vm_private_data is NULL while the mapping is unused, then a
+ * struct privcmd_mapping: how many foreign frames it holds (counted in the
+ * file's mapped_pages) and, on an auto-translated (PVH) dom0, the array of
+ * local pages the foreign frames are mapped over.
  */
 
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
 
+#include <linux/atomic.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
+#include <linux/refcount.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -30,7 +33,23 @@
 
 #include "privcmd.h"
 
-#define PRIVCMD_VMA_CLAIMED ((void *)1)
+/**
+ * struct privcmd_mapping - what a filled mapping of /dev/xen/privcmd holds.
+ * @users: vmas that point here: one, or two for a moment while mremap()
+ *	moves the mapping (the copy is opened before the original is closed).
+ * @pf: the file; its mapped_pages includes @nr_mapped. The vmas hold
+ *	references to the file, so it outlives this.
+ * @nr_mapped: foreign frames mapped so far (changed under mmap_lock).
+ * @nr_pages: number of entries of @pages.
+ * @pages: auto-translated dom0 only (else NULL): the local pages.
+ */
+struct privcmd_mapping {
+	refcount_t users;
+	struct privcmd_file *pf;
+	unsigned long nr_mapped;
+	unsigned long nr_pages;
+	struct page **pages;
+};
 
 static const struct vm_operations_struct privcmd_vm_ops;
 
@@ -50,9 +69,8 @@ static struct vm_area_struct *privcmd_find_vma(struct mm_struct *mm, unsigned lo
 }
 
 /* Local pages to map foreign frames over on an auto-translated dom0. */
-static int privcmd_vma_alloc_pages(struct vm_area_struct *vma)
+static int privcmd_mapping_alloc_pages(struct privcmd_mapping *map, unsigned long nr)
 {
-	unsigned long nr = vma_pages(vma);
 	struct page **pages;
 	int err;
 
@@ -66,37 +84,72 @@ static int privcmd_vma_alloc_pages(struct vm_area_struct *vma)
 		kvfree(pages);
 		return -ENOMEM;
 	}
-	vma->vm_private_data = pages;
+	map->pages = pages;
+	map->nr_pages = nr;
 	return 0;
 }
 
 /* Claim an unused mapping for one filling ioctl. Caller holds mmap_lock. */
 static int privcmd_vma_claim(struct vm_area_struct *vma)
 {
+	struct privcmd_mapping *map;
+	int err;
+
 	if (vma->vm_private_data)
 		return -EINVAL;
-	if (privcmd_auto_translated())
-		return privcmd_vma_alloc_pages(vma);
-	vma->vm_private_data = PRIVCMD_VMA_CLAIMED;
+	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
+	if (!map)
+		return -ENOMEM;
+	refcount_set(&map->users, 1);
+	map->pf = vma->vm_file->private_data;
+	if (privcmd_auto_translated()) {
+		err = privcmd_mapping_alloc_pages(map, vma_pages(vma));
+		if (err) {
+			kfree(map);
+			return err;
+		}
+	}
+	vma->vm_private_data = map;
 	return 0;
+}
+
+/* @nr more foreign frames are mapped in @vma. Caller holds mmap_lock. */
+static void privcmd_vma_account(struct vm_area_struct *vma, unsigned long nr)
+{
+	struct privcmd_mapping *map = vma->vm_private_data;
+
+	map->nr_mapped += nr;
+	atomic_long_add(nr, &map->pf->mapped_pages);
+}
+
+static void privcmd_vma_open(struct vm_area_struct *vma)
+{
+	struct privcmd_mapping *map = vma->vm_private_data;
+
+	if (map)
+		refcount_inc(&map->users);
 }
 
 static void privcmd_vma_close(struct vm_area_struct *vma)
 {
-	struct page **pages = vma->vm_private_data;
-	unsigned long nr = vma_pages(vma);
+	struct privcmd_mapping *map = vma->vm_private_data;
 	int err;
 
-	if (!privcmd_auto_translated() || !pages || pages == PRIVCMD_VMA_CLAIMED)
+	if (!map || !refcount_dec_and_test(&map->users))
 		return;
 
-	err = xen_unmap_domain_gfn_range(vma, (vma->vm_end - vma->vm_start) >> XEN_PAGE_SHIFT,
-					 pages);
-	if (err)	/* Xen still maps frames over them: never reuse them */
-		pr_crit("cannot unmap foreign frames (%d): leaking %lu pages\n", err, nr);
-	else
-		xen_free_unpopulated_pages(nr, pages);
-	kvfree(pages);
+	atomic_long_sub(map->nr_mapped, &map->pf->mapped_pages);
+	if (map->pages) {
+		err = xen_unmap_domain_gfn_range(vma, map->nr_pages * XEN_PFN_PER_PAGE,
+						 map->pages);
+		if (err)	/* Xen still maps frames over them: never reuse them */
+			pr_crit("cannot unmap foreign frames (%d): leaking %lu pages\n", err,
+				map->nr_pages);
+		else
+			xen_free_unpopulated_pages(map->nr_pages, map->pages);
+		kvfree(map->pages);
+	}
+	kfree(map);
 }
 
 /* Splitting would let two vmas free the same pages. */
@@ -112,6 +165,7 @@ static vm_fault_t privcmd_vma_fault(struct vm_fault *vmf)
 }
 
 static const struct vm_operations_struct privcmd_vm_ops = {
+	.open = privcmd_vma_open,
 	.close = privcmd_vma_close,
 	.may_split = privcmd_vma_may_split,
 	.fault = privcmd_vma_fault,
@@ -143,6 +197,7 @@ static int privcmd_mmap_entries(struct vm_area_struct *vma, const struct privcmd
 						dom, NULL);
 		if (rc < 0)
 			return rc;
+		privcmd_vma_account(vma, e->npages);
 		va += e->npages << PAGE_SHIFT;
 	}
 	return 0;
@@ -160,8 +215,9 @@ long privcmd_ioctl_mmap(struct file *file, void __user *udata)
 		return -EOPNOTSUPP;
 	if (copy_from_user(&m, udata, sizeof(m)))
 		return -EFAULT;
-	if (!privcmd_may_target(file, m.dom))
-		return -EPERM;
+	rc = privcmd_check_target(file, IOCTL_PRIVCMD_MMAP, m.dom);
+	if (rc)
+		return rc;
 	if (m.num < 0)
 		return -EINVAL;
 	if (!m.num)
@@ -234,8 +290,10 @@ static int privcmd_batch_map(struct privcmd_batch *b, xen_pfn_t *gfns, int *errs
 {
 	unsigned long nr_pages = DIV_ROUND_UP(b->num, XEN_PFN_PER_PAGE);
 	unsigned long len = nr_pages << PAGE_SHIFT;
+	struct privcmd_mapping *map;
 	struct page **pages = NULL;
 	struct vm_area_struct *vma;
+	unsigned long nr_mapped = 0;
 	unsigned int i;
 	int rc;
 
@@ -255,18 +313,21 @@ static int privcmd_batch_map(struct privcmd_batch *b, xen_pfn_t *gfns, int *errs
 		    privcmd_range_is_mapped(vma, b->addr, len))
 			return -EINVAL;
 	}
-	if (privcmd_auto_translated())
-		pages = (struct page **)vma->vm_private_data +
-			((b->addr - vma->vm_start) >> PAGE_SHIFT);
+	map = vma->vm_private_data;
+	if (map->pages)
+		pages = map->pages + ((b->addr - vma->vm_start) >> PAGE_SHIFT);
 
 	/* 1 is no errno: it marks frames the remap never reached. */
 	for (i = 0; i < b->num; i++)
 		errs[i] = 1;
 	rc = xen_remap_domain_gfn_array(vma, b->addr, gfns, b->num, errs, vma->vm_page_prot,
 					b->dom, pages);
-	for (i = 0; i < b->num; i++)
+	for (i = 0; i < b->num; i++) {
 		if (errs[i] > 0)
 			errs[i] = rc < 0 ? rc : -EFAULT;
+		nr_mapped += !errs[i];
+	}
+	privcmd_vma_account(vma, nr_mapped);
 	return 0;
 }
 
@@ -308,8 +369,10 @@ static long privcmd_mmap_batch(struct file *file, struct privcmd_batch *b)
 
 	BUILD_BUG_ON(sizeof(xen_pfn_t) != sizeof(__u64));
 
-	if (!privcmd_may_target(file, b->dom))
-		return -EPERM;
+	rc = privcmd_check_target(file, b->version == 2 ? IOCTL_PRIVCMD_MMAPBATCH_V2 :
+						  IOCTL_PRIVCMD_MMAPBATCH, b->dom);
+	if (rc)
+		return rc;
 	if (!b->num || b->num > INT_MAX)
 		return -EINVAL;
 
@@ -387,20 +450,27 @@ static int privcmd_resource_remap(struct vm_area_struct *vma, const struct privc
 	/* Xen rewrites each frame's slot with its error: that is allowed. */
 	int *errs = (int *)pfns;
 	unsigned int domid;
-	int n, i;
+	int n, i, err = 0;
 
-	if (privcmd_auto_translated())
-		return xen_remap_vma_range(vma, r->addr, r->num << PAGE_SHIFT);
+	if (privcmd_auto_translated()) {
+		err = xen_remap_vma_range(vma, r->addr, r->num << PAGE_SHIFT);
+		if (!err)
+			privcmd_vma_account(vma, r->num);
+		return err;
+	}
 
 	domid = xr->flags & XENMEM_rsrc_acq_caller_owned ? DOMID_SELF : r->dom;
 	n = xen_remap_domain_mfn_array(vma, r->addr, pfns, r->num, errs, vma->vm_page_prot,
 				       domid);
 	if (n < 0)
 		return n;
-	for (i = 0; i < r->num; i++)
-		if (errs[i] < 0)
-			return errs[i];
-	return 0;
+	for (i = 0, n = 0; i < r->num; i++) {
+		if (errs[i] < 0 && !err)
+			err = errs[i];
+		n += !errs[i];
+	}
+	privcmd_vma_account(vma, n);
+	return err;
 }
 
 long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
@@ -415,8 +485,9 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 
 	if (copy_from_user(&r, udata, sizeof(r)))
 		return -EFAULT;
-	if (!privcmd_may_target(file, r.dom))
-		return -EPERM;
+	rc = privcmd_check_target(file, IOCTL_PRIVCMD_MMAP_RESOURCE, r.dom);
+	if (rc)
+		return rc;
 	/* Both set (map) or both zero (size query). */
 	if (!r.addr != !r.num)
 		return -EINVAL;
@@ -444,7 +515,7 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 	if (rc)
 		goto out;
 	if (privcmd_auto_translated()) {
-		struct page **pages = vma->vm_private_data;
+		struct page **pages = ((struct privcmd_mapping *)vma->vm_private_data)->pages;
 
 		/* Xen places the resource's frames at our empty pages. */
 		for (i = 0; i < r.num; i++)

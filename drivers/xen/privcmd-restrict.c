@@ -23,6 +23,7 @@
 #include <xen/xenbus.h>
 
 #include "privcmd.h"
+#include "privcmd-trace.h"
 
 static bool unrestricted;
 module_param(unrestricted, bool, 0);
@@ -52,6 +53,7 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 	old = cmpxchg(&pf->domid, DOMID_INVALID, dom);
 	if (old != DOMID_INVALID && old != dom)
 		return -EINVAL;
+	trace_restrict(dom, old == dom);
 	return 0;
 }
 

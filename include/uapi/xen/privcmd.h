@@ -19,6 +19,11 @@
  * - A file can be restricted to one domain (IOCTL_PRIVCMD_RESTRICT); the
  *   restriction is a property of the open file description, so dup(),
  *   fork() and SCM_RIGHTS share it and nothing lifts it.
+ * - The DMOP sub-ops a file may issue can be narrowed
+ *   (IOCTL_PRIVCMD_DM_OP_ALLOWLIST), and the file's restriction, allowlist
+ *   and counters read back (IOCTL_PRIVCMD_AUDIT_QUERY, or the "privcmd."
+ *   keys of /proc/<pid>/fdinfo/<fd>). Both ioctls are xen-dmop's own: the
+ *   in-tree driver answers ENOTTY. Documentation/userspace-api/xen-audit.rst.
  */
 #ifndef _UAPI_XEN_DMOP_PRIVCMD_H
 #define _UAPI_XEN_DMOP_PRIVCMD_H
@@ -147,6 +152,102 @@ struct privcmd_mmap_resource {
 	__u64 addr;
 };
 
+/*
+ * PRIVCMD_AUDIT_NR_OPS: how many DMOP sub-ops have a bit and counters of
+ * their own. Sub-op N (0 <= N < 64) is bit N of an allowlist and index N of the
+ * per-sub-op counters. Xen 4.17 uses 1 to 20 (XEN_DMOP_* in Xen's public
+ * hvm/dm_op.h). Calls with a larger sub-op, or with a buffer 0 too short to
+ * hold one, are counted together as "other".
+ */
+#define PRIVCMD_AUDIT_NR_OPS		64
+
+/**
+ * struct privcmd_dm_op_allowlist - IOCTL_PRIVCMD_DM_OP_ALLOWLIST argument.
+ * @size: sizeof(struct privcmd_dm_op_allowlist) as the caller knows it, at
+ *	least PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1; bytes past the kernel's struct
+ *	must be zero.
+ * @flags: must be 0.
+ * @allowed: bit N set: DMOP sub-op N stays allowed.
+ * @reserved: must be 0.
+ */
+struct privcmd_dm_op_allowlist {
+	__u32 size;
+	__u32 flags;
+	__u64 allowed;
+	__u64 reserved[2];
+};
+
+#define PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1	32
+
+/*
+ * Indexes of &struct privcmd_audit_query.denied: why the driver refused a
+ * call before any hypercall. The names are those of the fdinfo keys
+ * "privcmd.denied.<reason>".
+ */
+#define PRIVCMD_DENIED_HYPERCALL	0 /* HYPERCALL on a restricted file */
+#define PRIVCMD_DENIED_DOMID		1 /* aimed at a domain the file may not target */
+#define PRIVCMD_DENIED_ALLOWLIST	2 /* DMOP sub-op outside the allowlist */
+#define PRIVCMD_DENIED_NR		3
+#define PRIVCMD_AUDIT_DENIED_SLOTS	8
+
+/* Bits of &struct privcmd_audit_query.state. */
+#define PRIVCMD_AUDIT_RESTRICTED	(1U << 0) /* restricted_domid is set */
+#define PRIVCMD_AUDIT_ALLOWLIST_SET	(1U << 1) /* an allowlist narrowed the file */
+
+#define PRIVCMD_AUDIT_QUERY_VERSION	1
+
+/**
+ * struct privcmd_audit_query - IOCTL_PRIVCMD_AUDIT_QUERY argument.
+ * @size: in: the size of the caller's struct, at least
+ *	PRIVCMD_AUDIT_QUERY_SIZE_V1; out: how many bytes the driver filled in
+ *	(a caller's struct larger than the driver's has its tail zeroed).
+ * @flags: in: must be 0.
+ * @version: out: PRIVCMD_AUDIT_QUERY_VERSION of the layout filled in.
+ * @state: out: PRIVCMD_AUDIT_* bits.
+ * @restricted_domid: out: the domain the file is restricted to, or
+ *	0x7FF4 (DOMID_INVALID) when it is not restricted.
+ * @reserved0: out: 0.
+ * @reserved1: out: 0.
+ * @allowed: out: the allowlist; all ones when none was set.
+ * @dm_ops: out: DMOPs issued to Xen through the file.
+ * @dm_ops_denied: out: DMOPs the driver refused (restriction or allowlist).
+ * @mapped_pages: out: foreign frames currently mapped through mappings of
+ *	the file (MMAP, MMAPBATCH(_V2), MMAP_RESOURCE).
+ * @denied: out: calls refused before any hypercall, by PRIVCMD_DENIED_*
+ *	reason; unused slots are 0.
+ * @calls: out: DMOPs issued to Xen, by sub-op.
+ * @failures: out: of those, the ones that failed (Xen's error, or the
+ *	results could not be copied back), by sub-op.
+ * @calls_other: out: DMOPs issued with a sub-op >= PRIVCMD_AUDIT_NR_OPS or a
+ *	buffer 0 shorter than a sub-op number.
+ * @failures_other: out: of those, the ones that failed.
+ *
+ * Counters start at 0 when the file is opened, are shared by everything
+ * that shares the open file (dup(), fork(), SCM_RIGHTS) and only grow.
+ * They are summed from per-CPU counters without stopping the file's other
+ * users, so a snapshot taken during calls may be a few calls behind.
+ */
+struct privcmd_audit_query {
+	__u32 size;
+	__u32 flags;
+	__u32 version;
+	__u32 state;
+	__u16 restricted_domid;
+	__u16 reserved0;
+	__u32 reserved1;
+	__u64 allowed;
+	__u64 dm_ops;
+	__u64 dm_ops_denied;
+	__u64 mapped_pages;
+	__u64 denied[PRIVCMD_AUDIT_DENIED_SLOTS];
+	__u64 calls[PRIVCMD_AUDIT_NR_OPS];
+	__u64 failures[PRIVCMD_AUDIT_NR_OPS];
+	__u64 calls_other;
+	__u64 failures_other;
+};
+
+#define PRIVCMD_AUDIT_QUERY_SIZE_V1	1160
+
 /**
  * DOC: IOCTL_PRIVCMD_HYPERCALL
  *
@@ -215,9 +316,12 @@ struct privcmd_mmap_resource {
  *
  * Errors from the driver: EFAULT the argument, the buffer array or a buffer
  * cannot be accessed, or a buffer is empty; EPERM the file is restricted to
- * another domain (checked before any hypercall); E2BIG more buffers than the
- * module parameter dm_op_max_nr_bufs (default 16) or one larger than
- * dm_op_buf_max_size (default 4096 bytes); ENOMEM.
+ * another domain (checked before any hypercall), or the sub-op in buffer 0
+ * is not in the file's allowlist (IOCTL_PRIVCMD_DM_OP_ALLOWLIST; checked on
+ * the driver's copy of the buffer, before any hypercall; with an allowlist
+ * set, a buffer 0 too short to hold a sub-op is refused too); E2BIG more
+ * buffers than the module parameter dm_op_max_nr_bufs (default 16) or one
+ * larger than dm_op_buf_max_size (default 4096 bytes); ENOMEM.
  *
  * Differs from upstream: the @num == 0 probe succeeds on a restricted file
  * too (upstream answers EPERM unless @dom is the restricted domain). The
@@ -266,5 +370,45 @@ struct privcmd_mmap_resource {
  */
 #define IOCTL_PRIVCMD_MMAP_RESOURCE				\
 	_IOC(_IOC_NONE, 'P', 7, sizeof(struct privcmd_mmap_resource))
+
+/**
+ * DOC: IOCTL_PRIVCMD_DM_OP_ALLOWLIST
+ *
+ * Narrow the set of DMOP sub-ops this open file may issue to @allowed. A
+ * file starts with every sub-op allowed; each call may only remove sub-ops,
+ * never add them back, and once any allowlist is set sub-ops >= 64 are
+ * refused too. The allowlist belongs to the open file description, like the
+ * restriction: dup(), fork() and SCM_RIGHTS share it. Afterwards a DM_OP
+ * whose sub-op (read from the driver's own copy of buffer 0, the bytes Xen
+ * is given) is not allowed fails with EPERM before any hypercall, and is
+ * counted ("privcmd.denied.allowlist") and traced (xen_privcmd:denied).
+ * Concurrent calls compose: each either narrows the list it found or fails.
+ * Needs no privilege beyond holding the file; works on a restricted file.
+ *
+ * Errors: EFAULT the argument cannot be read; EINVAL @size is smaller than
+ * PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1, or @flags or @reserved is not 0; E2BIG
+ * @size is larger than the driver's struct and the extra bytes are not
+ * zero; EPERM @allowed holds a sub-op the file is no longer allowed (the
+ * allowlist is left as it was).
+ *
+ * Not in upstream (ENOTTY there).
+ */
+#define IOCTL_PRIVCMD_DM_OP_ALLOWLIST				\
+	_IOW('P', 0x40, struct privcmd_dm_op_allowlist)
+
+/**
+ * DOC: IOCTL_PRIVCMD_AUDIT_QUERY
+ *
+ * Fill struct privcmd_audit_query with this file's restriction, allowlist
+ * and counters: what the "privcmd." fdinfo keys show, in one call and
+ * without parsing text. Works on a restricted file.
+ *
+ * Errors: EFAULT the argument cannot be read or written; EINVAL @size is
+ * smaller than PRIVCMD_AUDIT_QUERY_SIZE_V1 or @flags is not 0.
+ *
+ * Not in upstream (ENOTTY there).
+ */
+#define IOCTL_PRIVCMD_AUDIT_QUERY				\
+	_IOWR('P', 0x41, struct privcmd_audit_query)
 
 #endif /* _UAPI_XEN_DMOP_PRIVCMD_H */

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xen-dmop privcmd: audit and narrowing policy of an open file.
+ *
+ * Each file counts what it did (DMOPs issued, by sub-op, and their failures)
+ * and what it was refused (by reason), in per-CPU counters so that the
+ * DM_OP path of threads sharing the file touches no shared cache line. They
+ * are summed for /proc/<pid>/fdinfo/<fd> and IOCTL_PRIVCMD_AUDIT_QUERY.
+ * IOCTL_PRIVCMD_DM_OP_ALLOWLIST narrows the DMOP sub-ops the file may issue.
+ * Documentation/userspace-api/xen-audit.rst has the keys and the rules.
+ */
+
+#define pr_fmt(fmt) "xen-dmop privcmd: " fmt
+
+#include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <xen/interface/xen.h>
+
+#include "privcmd.h"
+
+#define CREATE_TRACE_POINTS
+#include "privcmd-trace.h"
+
+/* Xen 4.17's names for the DMOP sub-ops (XEN_DMOP_* in public/hvm/dm_op.h). */
+static const char *const privcmd_dm_op_names[] = {
+	[1] = "create_ioreq_server",
+	[2] = "get_ioreq_server_info",
+	[3] = "map_io_range_to_ioreq_server",
+	[4] = "unmap_io_range_from_ioreq_server",
+	[5] = "set_ioreq_server_state",
+	[6] = "destroy_ioreq_server",
+	[7] = "track_dirty_vram",
+	[8] = "set_pci_intx_level",
+	[9] = "set_isa_irq_level",
+	[10] = "set_pci_link_route",
+	[11] = "modified_memory",
+	[12] = "set_mem_type",
+	[13] = "inject_event",
+	[14] = "inject_msi",
+	[15] = "map_mem_type_to_ioreq_server",
+	[16] = "remote_shutdown",
+	[17] = "relocate_memory",
+	[18] = "pin_memory_cacheattr",
+	[19] = "set_irq_level",
+	[20] = "nr_vcpus",
+};
+
+static const char *const privcmd_denied_names[PRIVCMD_DENIED_NR] = {
+	[PRIVCMD_DENIED_HYPERCALL] = "hypercall",
+	[PRIVCMD_DENIED_DOMID] = "domid",
+	[PRIVCMD_DENIED_ALLOWLIST] = "allowlist",
+};
+
+/* A sub-op's name, or "op<N>" for one Xen 4.17 does not have. */
+static void privcmd_seq_op_name(struct seq_file *m, unsigned int op)
+{
+	if (op < ARRAY_SIZE(privcmd_dm_op_names) && privcmd_dm_op_names[op])
+		seq_puts(m, privcmd_dm_op_names[op]);
+	else if (op == PRIVCMD_OP_OTHER)
+		seq_puts(m, "other");
+	else
+		seq_printf(m, "op%u", op);
+}
+
+int privcmd_audit_open(struct privcmd_file *pf)
+{
+	pf->stats = alloc_percpu(struct privcmd_counters);
+	if (!pf->stats)
+		return -ENOMEM;
+	pf->dm_op_allowed = ~0ULL;
+	atomic_long_set(&pf->mapped_pages, 0);
+	return 0;
+}
+
+void privcmd_audit_release(struct privcmd_file *pf)
+{
+	free_percpu(pf->stats);
+}
+
+/* The file's counters summed over every CPU. */
+static void privcmd_audit_sum(struct privcmd_file *pf, struct privcmd_counters *sum)
+{
+	unsigned int i;
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct privcmd_counters *c = per_cpu_ptr(pf->stats, cpu);
+
+		for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++) {
+			sum->calls[i] += READ_ONCE(c->calls[i]);
+			sum->failures[i] += READ_ONCE(c->failures[i]);
+		}
+		for (i = 0; i < PRIVCMD_DENIED_NR; i++)
+			sum->denied[i] += READ_ONCE(c->denied[i]);
+		sum->dm_ops_denied += READ_ONCE(c->dm_ops_denied);
+	}
+}
+
+void privcmd_audit_denied(struct file *file, unsigned int cmd, unsigned int target,
+			  unsigned int op, unsigned int reason)
+{
+	struct privcmd_file *pf = file->private_data;
+
+	this_cpu_inc(pf->stats->denied[reason]);
+	if (cmd == IOCTL_PRIVCMD_DM_OP)
+		this_cpu_inc(pf->stats->dm_ops_denied);
+	trace_denied(_IOC_NR(cmd), target, READ_ONCE(pf->domid), op, reason);
+}
+
+void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct privcmd_file *pf = file->private_data;
+	unsigned int domid = READ_ONCE(pf->domid);
+	struct privcmd_counters *sum;
+	u64 allowed, dm_ops = 0;
+	unsigned int i;
+	bool first;
+
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	if (!sum)
+		return;
+	privcmd_audit_sum(pf, sum);
+	for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++)
+		dm_ops += sum->calls[i];
+
+	if (domid == DOMID_INVALID)
+		seq_puts(m, "privcmd.restricted_domid:\tnone\n");
+	else
+		seq_printf(m, "privcmd.restricted_domid:\t%u\n", domid);
+
+	seq_puts(m, "privcmd.allowlist:\t");
+	if (!READ_ONCE(pf->allowlist_set)) {
+		seq_puts(m, "all");
+	} else {
+		allowed = READ_ONCE(pf->dm_op_allowed);
+		if (!allowed)
+			seq_puts(m, "none");
+		for (i = 0, first = true; i < PRIVCMD_AUDIT_NR_OPS; i++) {
+			if (!(allowed & BIT_ULL(i)))
+				continue;
+			if (!first)
+				seq_putc(m, ',');
+			privcmd_seq_op_name(m, i);
+			first = false;
+		}
+	}
+	seq_putc(m, '\n');
+
+	seq_printf(m, "privcmd.dm_ops:\t%llu\n", dm_ops);
+	seq_printf(m, "privcmd.dm_ops_denied:\t%llu\n", sum->dm_ops_denied);
+	for (i = 0; i < PRIVCMD_DENIED_NR; i++)
+		seq_printf(m, "privcmd.denied.%s:\t%llu\n", privcmd_denied_names[i],
+			   sum->denied[i]);
+	seq_printf(m, "privcmd.mapped_pages:\t%ld\n", atomic_long_read(&pf->mapped_pages));
+	for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++) {
+		if (!sum->calls[i])
+			continue;
+		seq_puts(m, "privcmd.dm_op.");
+		privcmd_seq_op_name(m, i);
+		seq_printf(m, ":\t%llu %llu\n", sum->calls[i], sum->failures[i]);
+	}
+	kfree(sum);
+}
+
+long privcmd_ioctl_dm_op_allowlist(struct file *file, void __user *udata)
+{
+	struct privcmd_file *pf = file->private_data;
+	struct privcmd_dm_op_allowlist req;
+	u32 usize;
+	u64 old;
+	int err;
+
+	BUILD_BUG_ON(sizeof(req) != PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1);
+
+	if (get_user(usize, (u32 __user *)udata))
+		return -EFAULT;
+	if (usize < PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1)
+		return -EINVAL;
+	/* Extensible: a newer caller's extra bytes must be zero (E2BIG). */
+	err = copy_struct_from_user(&req, sizeof(req), udata, usize);
+	if (err)
+		return err;
+	if (req.flags || req.reserved[0] || req.reserved[1])
+		return -EINVAL;
+
+	old = READ_ONCE(pf->dm_op_allowed);
+	do {
+		/* Only ever narrow: asking for a sub-op already gone fails. */
+		if (req.allowed & ~old)
+			return -EPERM;
+		/*
+		 * Valid against the list as it is now: from here on sub-ops
+		 * beyond the bitmap are refused too. Set before the bitmap is
+		 * narrowed, never after, so no reader sees a wider state.
+		 */
+		WRITE_ONCE(pf->allowlist_set, true);
+	} while (!try_cmpxchg64(&pf->dm_op_allowed, &old, req.allowed));
+
+	trace_allowlist(old, req.allowed);
+	return 0;
+}
+
+long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
+{
+	struct privcmd_file *pf = file->private_data;
+	struct privcmd_audit_query __user *uq = udata;
+	struct privcmd_counters *sum;
+	struct privcmd_audit_query *q;
+	u32 usize, uflags;
+	unsigned int i;
+	long rc = 0;
+
+	BUILD_BUG_ON(sizeof(*q) != PRIVCMD_AUDIT_QUERY_SIZE_V1);
+	BUILD_BUG_ON(ARRAY_SIZE(q->denied) < PRIVCMD_DENIED_NR);
+
+	if (get_user(usize, &uq->size) || get_user(uflags, &uq->flags))
+		return -EFAULT;
+	if (usize < PRIVCMD_AUDIT_QUERY_SIZE_V1 || uflags)
+		return -EINVAL;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	if (!q || !sum) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	privcmd_audit_sum(pf, sum);
+
+	q->size = min_t(u32, usize, sizeof(*q));
+	q->version = PRIVCMD_AUDIT_QUERY_VERSION;
+	q->restricted_domid = READ_ONCE(pf->domid);
+	if (q->restricted_domid != DOMID_INVALID)
+		q->state |= PRIVCMD_AUDIT_RESTRICTED;
+	if (READ_ONCE(pf->allowlist_set))
+		q->state |= PRIVCMD_AUDIT_ALLOWLIST_SET;
+	q->allowed = READ_ONCE(pf->dm_op_allowed);
+	q->dm_ops_denied = sum->dm_ops_denied;
+	q->mapped_pages = atomic_long_read(&pf->mapped_pages);
+	memcpy(q->denied, sum->denied, sizeof(sum->denied));
+	memcpy(q->calls, sum->calls, sizeof(q->calls));
+	memcpy(q->failures, sum->failures, sizeof(q->failures));
+	q->calls_other = sum->calls[PRIVCMD_OP_OTHER];
+	q->failures_other = sum->failures[PRIVCMD_OP_OTHER];
+	for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++)
+		q->dm_ops += sum->calls[i];
+
+	if (copy_to_user(uq, q, q->size) ||
+	    (usize > q->size && clear_user((u8 __user *)uq + q->size, usize - q->size)))
+		rc = -EFAULT;
+out:
+	kfree(sum);
+	kfree(q);
+	return rc;
+}

@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Audit of /dev/xen/privcmd against a real HVM guest: every "privcmd."
+ * fdinfo key and counter, IOCTL_PRIVCMD_AUDIT_QUERY, and the DMOP allowlist
+ * (narrowing, attempts to widen, inheritance, refusal before any hypercall).
+ *
+ * All of it is xen-dmop's own: on the in-tree driver the tests assert what
+ * upstream does instead (no such keys, ENOTTY) and print a "# DIFF:" line.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <xenctrl.h>
+
+#include "kselftest_harness.h"
+#include "lib/audit_util.h"
+#include "lib/privcmd_util.h"
+#include "lib/xen_env.h"
+
+static const char *const nodes[] = { PRIVCMD_NODE, NULL };
+
+#define BIT64(n) (1ULL << (n))
+
+/* On the in-tree driver: none of our keys, and the new ioctls are unknown. */
+static bool upstream_has_no_audit(int fd)
+{
+	struct privcmd_audit_query q;
+
+	return audit_fdinfo_count(fd, "privcmd.") == 0 &&
+	       audit_query(fd, &q) == -ENOTTY && audit_allowlist(fd, 0) == -ENOTTY;
+}
+
+FIXTURE(audit) {
+	int fd;
+	struct xen_guest g;
+	bool ours;
+};
+
+FIXTURE_SETUP(audit)
+{
+	int err;
+
+	self->ours = xen_env_ours();
+	self->fd = privcmd_open();
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PRIVCMD_NODE, strerror(-self->fd));
+	err = xen_guest_create(&self->g, 256);
+	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(audit)
+{
+	xen_guest_destroy(&self->g);
+	close(self->fd);
+}
+
+/* Skip nothing on the in-tree driver: assert its answer and say why. */
+#define UPSTREAM_OR_RETURN(what)						\
+	do {									\
+		if (!self->ours) {						\
+			EXPECT_TRUE(upstream_has_no_audit(self->fd));		\
+			privcmd_diff("in-tree privcmd has no %s (ENOTTY, no fdinfo keys)", what); \
+			return;							\
+		}								\
+	} while (0)
+
+TEST_F(audit, fresh_file_keys)
+{
+	char val[256];
+
+	UPSTREAM_OR_RETURN("audit");
+	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.restricted_domid", val, sizeof(val)));
+	EXPECT_STREQ("none", val);
+	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.allowlist", val, sizeof(val)));
+	EXPECT_STREQ("all", val);
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.denied.hypercall"));
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.denied.domid"));
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	EXPECT_EQ(0, audit_fdinfo_count(self->fd, "privcmd.dm_op."));
+	/* The exact "key:\tvalue" form libdmop parses. */
+	EXPECT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.dm_ops", val, sizeof(val)));
+}
+
+TEST_F(audit, counts_dm_ops_by_subop_with_failures)
+{
+	uint64_t calls, fails;
+	uint32_t vcpus;
+	int i;
+
+	UPSTREAM_OR_RETURN("DMOP counters");
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 5, i));
+	/* Xen's failures count as calls and failures. */
+	EXPECT_EQ(-ENOENT, privcmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, 77));
+	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 30,
+						sizeof(struct xen_dm_op)));
+	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 1000,
+						sizeof(struct xen_dm_op)));
+	EXPECT_EQ(-ESRCH, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_NONE, &vcpus));
+	/* The probe makes no hypercall and counts nothing. */
+	EXPECT_EQ(0, privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL));
+
+	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "nr_vcpus", &calls, &fails));
+	EXPECT_EQ(4U, calls);
+	EXPECT_EQ(1U, fails);
+	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "set_isa_irq_level", &calls, &fails));
+	EXPECT_EQ(2U, calls);
+	EXPECT_EQ(0U, fails);
+	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "destroy_ioreq_server", &calls, &fails));
+	EXPECT_EQ(1U, calls);
+	EXPECT_EQ(1U, fails);
+	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "op30", &calls, &fails));
+	EXPECT_EQ(1U, calls);
+	EXPECT_EQ(1U, fails);
+	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "other", &calls, &fails));
+	EXPECT_EQ(1U, calls);
+	EXPECT_EQ(1U, fails);
+	/* Only sub-ops that were called have a line. */
+	EXPECT_EQ(-ENOENT, audit_fdinfo_dm_op(self->fd, "create_ioreq_server", &calls, &fails));
+	EXPECT_EQ(5, audit_fdinfo_count(self->fd, "privcmd.dm_op."));
+	EXPECT_EQ(9, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
+}
+
+/* The sub-op is read even when buffer 0 takes the heap-bounced path. */
+TEST_F(audit, large_buffer0_is_counted_and_checked)
+{
+	struct privcmd_dm_op_buf buf;
+	struct xen_dm_op *op;
+	uint64_t calls, fails;
+
+	UPSTREAM_OR_RETURN("DMOP counters");
+	op = calloc(1, 4096);
+	ASSERT_NE(NULL, op);
+	op->op = XEN_DMOP_nr_vcpus;
+	buf = (struct privcmd_dm_op_buf){ .uptr = op, .size = 4096 };
+	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	EXPECT_EQ(1U, op->u.nr_vcpus.vcpus);
+	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "nr_vcpus", &calls, &fails));
+	EXPECT_EQ(1U, calls);
+
+	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_set_isa_irq_level)));
+	op->u.nr_vcpus.vcpus = 0;
+	EXPECT_EQ(-EPERM, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	EXPECT_EQ(0U, op->u.nr_vcpus.vcpus);
+	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	free(op);
+}
+
+TEST_F(audit, restriction_and_denials_by_reason)
+{
+	char val[64], expect[16];
+	uint32_t vcpus;
+	uint64_t gfn = 0;
+	int err = 0;
+	void *area;
+
+	UPSTREAM_OR_RETURN("denial counters");
+	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
+	snprintf(expect, sizeof(expect), "%u", self->g.domid);
+	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.restricted_domid", val, sizeof(val)));
+	EXPECT_STREQ(expect, val);
+
+	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, 17, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_NONE, &vcpus));
+	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, 0, &vcpus));
+	area = privcmd_map_area(self->fd, 1);
+	ASSERT_NE(NULL, area);
+	EXPECT_EQ(-EPERM, privcmd_mmapbatch_v2(self->fd, 0, area, 1, &gfn, &err));
+	munmap(area, getpagesize());
+	/* Still allowed: its own guest. */
+	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+
+	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.hypercall"));
+	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "privcmd.denied.domid"));
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
+	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+}
+
+/* dup(), fork() and SCM_RIGHTS share one open file: one set of counters. */
+TEST_F(audit, counters_shared_by_dup_and_fork)
+{
+	int dupfd, status;
+	uint32_t vcpus;
+	pid_t pid;
+
+	UPSTREAM_OR_RETURN("DMOP counters");
+	dupfd = dup(self->fd);
+	ASSERT_LE(0, dupfd);
+	ASSERT_EQ(0, privcmd_dmop_nr_vcpus(dupfd, self->g.domid, &vcpus));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus) ? 1 : 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+	EXPECT_EQ(2, audit_fdinfo_num(dupfd, "privcmd.dm_ops"));
+	close(dupfd);
+}
+
+/* ---- allowlist ---- */
+
+TEST_F(audit, allowlist_narrows)
+{
+	struct privcmd_audit_query q;
+	uint16_t id;
+	char val[256];
+	uint32_t vcpus;
+
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus) |
+					       BIT64(XEN_DMOP_set_isa_irq_level)));
+	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	EXPECT_EQ(0, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 4, 1));
+	EXPECT_EQ(-EPERM, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
+
+	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.allowlist", val, sizeof(val)));
+	EXPECT_STREQ("set_isa_irq_level,nr_vcpus", val);
+	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
+	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(BIT64(XEN_DMOP_nr_vcpus) | BIT64(XEN_DMOP_set_isa_irq_level), q.allowed);
+	EXPECT_NE(0U, q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
+
+	/* Narrower again, down to nothing at all. */
+	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
+	EXPECT_EQ(-EPERM, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 4, 0));
+	ASSERT_EQ(0, audit_allowlist(self->fd, 0));
+	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.allowlist", val, sizeof(val)));
+	EXPECT_STREQ("none", val);
+	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+}
+
+TEST_F(audit, allowlist_never_widens)
+{
+	const uint64_t one = BIT64(XEN_DMOP_nr_vcpus);
+	struct privcmd_audit_query q;
+	uint32_t vcpus;
+	int other;
+
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	ASSERT_EQ(0, audit_allowlist(self->fd, one));
+	EXPECT_EQ(-EPERM, audit_allowlist(self->fd, one | BIT64(XEN_DMOP_set_isa_irq_level)));
+	EXPECT_EQ(-EPERM, audit_allowlist(self->fd, ~0ULL));
+	EXPECT_EQ(-EPERM, audit_allowlist(self->fd, BIT64(XEN_DMOP_set_isa_irq_level)));
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(one, q.allowed);
+	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	EXPECT_EQ(-EPERM, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 4, 0));
+	/* The same list again is no widening. */
+	EXPECT_EQ(0, audit_allowlist(self->fd, one));
+	/* Other opens are not affected. */
+	other = privcmd_open();
+	ASSERT_LE(0, other);
+	EXPECT_EQ(0, privcmd_dmop_set_isa_irq_level(other, self->g.domid, 4, 0));
+	close(other);
+}
+
+/* Sub-ops past the bitmap, and a buffer 0 too short for one, once a list is set. */
+TEST_F(audit, allowlist_refuses_beyond_bitmap)
+{
+	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 100,
+						sizeof(struct xen_dm_op)));
+	EXPECT_EQ(-EFAULT, privcmd_dmop_raw(self->fd, self->g.domid, XEN_DMOP_nr_vcpus, 2));
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	ASSERT_EQ(0, audit_allowlist(self->fd, ~0ULL));
+	EXPECT_EQ(-EPERM, privcmd_dmop_raw(self->fd, self->g.domid, 100,
+					   sizeof(struct xen_dm_op)));
+	EXPECT_EQ(-EPERM, privcmd_dmop_raw(self->fd, self->g.domid, XEN_DMOP_nr_vcpus, 2));
+	/* Within the bitmap everything is still allowed. */
+	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 40,
+						sizeof(struct xen_dm_op)));
+	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+}
+
+/*
+ * A refused sub-op never reaches Xen: Xen would answer ESRCH for a domain
+ * that does not exist and write the vCPU count back; the driver says EPERM
+ * first and the buffer stays as it was. And create_ioreq_server refused
+ * creates no server.
+ */
+TEST_F(audit, allowlist_refuses_before_hypercall)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
+	struct privcmd_dm_op_buf buf = { .uptr = &op, .size = sizeof(op) };
+	int other;
+	uint16_t id;
+
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_set_isa_irq_level)));
+	op.u.nr_vcpus.vcpus = 0xdead;
+	EXPECT_EQ(-EPERM, privcmd_dm_op(self->fd, PC_DOMID_NONE, 1, &buf));
+	EXPECT_EQ(-EPERM, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	EXPECT_EQ(0xdeadU, op.u.nr_vcpus.vcpus);
+	EXPECT_EQ(-EPERM, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+
+	/* The first server another file creates gets id 0: none was made. */
+	other = privcmd_open();
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, privcmd_dmop_create_ioreq_server(other, self->g.domid, &id));
+	EXPECT_EQ(0, id);
+	EXPECT_EQ(0, privcmd_dmop_destroy_ioreq_server(other, self->g.domid, id));
+	close(other);
+}
+
+struct flipper {
+	volatile struct xen_dm_op *op;
+	volatile bool stop;
+};
+
+static void *flip_op(void *p)
+{
+	struct flipper *f = p;
+
+	while (!f->stop) {
+		f->op->op = XEN_DMOP_remote_shutdown;
+		f->op->op = XEN_DMOP_nr_vcpus;
+	}
+	return NULL;
+}
+
+/*
+ * What is checked is what Xen gets: a thread flips buffer 0 between an
+ * allowed sub-op and remote_shutdown while DMOPs are issued. If the driver
+ * ever checked one copy and sent another, the guest would be shut down.
+ */
+TEST_F(audit, allowlist_checks_what_xen_sees)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
+	struct privcmd_dm_op_buf buf = { .uptr = &op, .size = sizeof(op) };
+	struct flipper f = { .op = &op };
+	xc_domaininfo_t info;
+	xc_interface *xch;
+	int i, ok = 0, eperm = 0, other = 0;
+	pthread_t t;
+
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	op.u.remote_shutdown.reason = 0;	/* SHUTDOWN_poweroff */
+	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
+	ASSERT_EQ(0, pthread_create(&t, NULL, flip_op, &f));
+	for (i = 0; i < 3000; i++) {
+		int rc = privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
+
+		if (!rc)
+			ok++;
+		else if (rc == -EPERM)
+			eperm++;
+		else
+			other++;
+	}
+	f.stop = true;
+	pthread_join(t, NULL);
+	TH_LOG("%d allowed, %d refused, %d other", ok, eperm, other);
+	EXPECT_EQ(0, other);
+	EXPECT_LT(0, ok);
+	EXPECT_EQ(eperm, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+
+	xch = xc_interface_open(NULL, NULL, 0);
+	ASSERT_NE(NULL, xch);
+	ASSERT_EQ(1, xc_domain_getinfolist(xch, self->g.domid, 1, &info));
+	EXPECT_EQ(self->g.domid, info.domain);
+	EXPECT_EQ(0U, info.flags & XEN_DOMINF_shutdown);
+	xc_interface_close(xch);
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], b;
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, b = 'x';
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+/* Child exit codes of the inheritance test: 0 when all held. */
+static int child_checks(int fd, unsigned int domid)
+{
+	uint32_t vcpus;
+	uint16_t id;
+
+	if (privcmd_dmop_nr_vcpus(fd, domid, &vcpus))
+		return 1;
+	if (privcmd_dmop_create_ioreq_server(fd, domid, &id) != -EPERM)
+		return 2;
+	if (audit_allowlist(fd, ~0ULL) != -EPERM)
+		return 3;
+	/* Narrowing from the child narrows the parent's file too. */
+	if (audit_allowlist(fd, 0))
+		return 4;
+	return 0;
+}
+
+TEST_F(audit, allowlist_shared_by_dup_fork_and_scm_rights)
+{
+	int sv[2], dupfd, status, passed, i;
+	struct privcmd_audit_query q;
+	pid_t pid;
+
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	for (i = 0; i < 3; i++) {
+		int fd = privcmd_open();
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, audit_allowlist(fd, BIT64(XEN_DMOP_nr_vcpus)));
+		if (i == 0) {		/* dup() */
+			dupfd = dup(fd);
+			ASSERT_LE(0, dupfd);
+			EXPECT_EQ(0, child_checks(dupfd, self->g.domid));
+			close(dupfd);
+		} else if (i == 1) {	/* fork() */
+			pid = fork();
+			ASSERT_LE(0, pid);
+			if (!pid)
+				_exit(child_checks(fd, self->g.domid));
+			ASSERT_EQ(pid, waitpid(pid, &status, 0));
+			EXPECT_EQ(0, WEXITSTATUS(status));
+		} else {		/* SCM_RIGHTS to an unrelated receiver */
+			ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+			pid = fork();
+			ASSERT_LE(0, pid);
+			if (!pid) {
+				close(fd);
+				passed = recv_fd(sv[1]);
+				_exit(passed < 0 ? 9 : child_checks(passed, self->g.domid));
+			}
+			ASSERT_EQ(0, send_fd(sv[0], fd));
+			ASSERT_EQ(pid, waitpid(pid, &status, 0));
+			EXPECT_EQ(0, WEXITSTATUS(status));
+			close(sv[0]);
+			close(sv[1]);
+		}
+		ASSERT_EQ(0, audit_query(fd, &q));
+		EXPECT_EQ(0U, q.allowed) TH_LOG("case %d", i);
+		close(fd);
+	}
+}
+
+/* Concurrent narrowers: whatever the order, the narrowest list wins. */
+struct narrower {
+	int fd;
+	uint64_t mask;
+	int rc;
+	pthread_barrier_t *go;
+};
+
+static void *narrow(void *p)
+{
+	struct narrower *n = p;
+
+	pthread_barrier_wait(n->go);
+	n->rc = audit_allowlist(n->fd, n->mask);
+	return NULL;
+}
+
+TEST_F(audit, allowlist_concurrent_narrowers_compose)
+{
+	enum { N = 8 };
+	struct narrower n[N];
+	pthread_barrier_t go;
+	pthread_t t[N];
+	struct privcmd_audit_query q;
+	int round, i, wins;
+
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	for (round = 0; round < 20; round++) {
+		int fd = privcmd_open();
+
+		ASSERT_LE(0, fd);
+		pthread_barrier_init(&go, NULL, N);
+		for (i = 0; i < N; i++) {
+			/* Nested: thread i keeps sub-ops i + 1 .. 20. */
+			n[i] = (struct narrower){ .fd = fd, .go = &go,
+						  .mask = (BIT64(21) - 1) & ~(BIT64(i + 1) - 1) };
+			pthread_create(&t[i], NULL, narrow, &n[i]);
+		}
+		for (i = 0, wins = 0; i < N; i++) {
+			pthread_join(t[i], NULL);
+			EXPECT_TRUE(n[i].rc == 0 || n[i].rc == -EPERM);
+			wins += !n[i].rc;
+		}
+		pthread_barrier_destroy(&go);
+		EXPECT_LE(1, wins);
+		EXPECT_EQ(0, n[N - 1].rc);	/* the narrowest always fits */
+		ASSERT_EQ(0, audit_query(fd, &q));
+		EXPECT_EQ(n[N - 1].mask, q.allowed);
+		close(fd);
+	}
+}
+
+TEST_F(audit, allowlist_struct_checks)
+{
+	struct {
+		struct privcmd_dm_op_allowlist a;
+		uint64_t tail;
+	} big;
+	struct privcmd_dm_op_allowlist a;
+	struct privcmd_audit_query q;
+
+	EXPECT_EQ(32U, sizeof(struct privcmd_dm_op_allowlist));
+	EXPECT_EQ((unsigned long)_IOW('P', 0x40, struct privcmd_dm_op_allowlist),
+		  (unsigned long)IOCTL_PRIVCMD_DM_OP_ALLOWLIST);
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+
+#define TRY(expect, field, value) do {						\
+		a = (struct privcmd_dm_op_allowlist){ .size = sizeof(a), .allowed = 1 }; \
+		a.field = value;						\
+		EXPECT_EQ(expect, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &a)); \
+	} while (0)
+	TRY(-EINVAL, size, 0);
+	TRY(-EINVAL, size, PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1 - 8);
+	TRY(-EINVAL, flags, 1);
+	TRY(-EINVAL, reserved[0], 1);
+	TRY(-EINVAL, reserved[1], 1ULL << 63);
+#undef TRY
+	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, NULL));
+	/* A newer caller's bigger struct: zero tail accepted, anything else E2BIG. */
+	memset(&big, 0, sizeof(big));
+	big.a.size = sizeof(big);
+	big.a.allowed = ~0ULL;
+	big.tail = 1;
+	EXPECT_EQ(-E2BIG, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &big));
+	/* None of the refusals changed anything. */
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(~0ULL, q.allowed);
+	EXPECT_EQ(0U, q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
+	big.tail = 0;
+	EXPECT_EQ(0, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &big));
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_NE(0U, q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
+}
+
+/* The allowlist and the restriction compose; each refusal has its reason. */
+TEST_F(audit, allowlist_on_restricted_file)
+{
+	uint32_t vcpus;
+	uint16_t id;
+
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
+	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
+	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_NONE, &vcpus));
+	EXPECT_EQ(-EPERM, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
+	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.domid"));
+	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
+}
+
+/* ---- query ---- */
+
+TEST_F(audit, query_matches_fdinfo)
+{
+	struct privcmd_audit_query q;
+	uint32_t vcpus;
+	uint64_t calls, fails;
+
+	EXPECT_EQ((size_t)PRIVCMD_AUDIT_QUERY_SIZE_V1, sizeof(struct privcmd_audit_query));
+	EXPECT_EQ((unsigned long)_IOWR('P', 0x41, struct privcmd_audit_query),
+		  (unsigned long)IOCTL_PRIVCMD_AUDIT_QUERY);
+	UPSTREAM_OR_RETURN("audit query");
+
+	ASSERT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	ASSERT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 200,
+						sizeof(struct xen_dm_op)));
+	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
+	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, 17, 0, 0, 0, 0, 0));
+	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
+	EXPECT_EQ(-EPERM, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 3, 1));
+
+	/* Works on a restricted file: holding the fd is enough. */
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, q.size);
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_VERSION, q.version);
+	EXPECT_EQ((__u32)(PRIVCMD_AUDIT_RESTRICTED | PRIVCMD_AUDIT_ALLOWLIST_SET), q.state);
+	EXPECT_EQ(self->g.domid, q.restricted_domid);
+	EXPECT_EQ(BIT64(XEN_DMOP_nr_vcpus), q.allowed);
+	EXPECT_EQ(3U, q.dm_ops);
+	EXPECT_EQ(1U, q.dm_ops_denied);
+	EXPECT_EQ(0U, q.mapped_pages);
+	EXPECT_EQ(1U, q.denied[PRIVCMD_DENIED_HYPERCALL]);
+	EXPECT_EQ(0U, q.denied[PRIVCMD_DENIED_DOMID]);
+	EXPECT_EQ(1U, q.denied[PRIVCMD_DENIED_ALLOWLIST]);
+	for (int i = PRIVCMD_DENIED_NR; i < PRIVCMD_AUDIT_DENIED_SLOTS; i++)
+		EXPECT_EQ(0U, q.denied[i]);
+	EXPECT_EQ(2U, q.calls[XEN_DMOP_nr_vcpus]);
+	EXPECT_EQ(0U, q.failures[XEN_DMOP_nr_vcpus]);
+	EXPECT_EQ(0U, q.calls[XEN_DMOP_set_isa_irq_level]);
+	EXPECT_EQ(1U, q.calls_other);
+	EXPECT_EQ(1U, q.failures_other);
+	EXPECT_EQ(0U, q.reserved0);
+	EXPECT_EQ(0U, q.reserved1);
+
+	EXPECT_EQ((long long)q.dm_ops, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "nr_vcpus", &calls, &fails));
+	EXPECT_EQ(q.calls[XEN_DMOP_nr_vcpus], calls);
+}
+
+TEST_F(audit, query_struct_checks)
+{
+	struct {
+		struct privcmd_audit_query q;
+		unsigned char tail[40];
+	} big;
+	struct privcmd_audit_query q;
+
+	UPSTREAM_OR_RETURN("audit query");
+	memset(&q, 0, sizeof(q));
+	q.size = PRIVCMD_AUDIT_QUERY_SIZE_V1 - 8;
+	EXPECT_EQ(-EINVAL, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q));
+	q.size = sizeof(q);
+	q.flags = 1;
+	EXPECT_EQ(-EINVAL, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q));
+	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, NULL));
+
+	/* A newer caller's bigger struct: filled up to ours, the tail zeroed. */
+	memset(&big, 0xff, sizeof(big));
+	big.q.size = sizeof(big);
+	big.q.flags = 0;
+	ASSERT_EQ(0, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &big));
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, big.q.size);
+	EXPECT_EQ(1U, big.q.version);
+	EXPECT_EQ(PC_DOMID_INVALID, big.q.restricted_domid);
+	EXPECT_EQ(0U, big.q.state);
+	EXPECT_EQ(~0ULL, big.q.allowed);
+	for (size_t i = 0; i < sizeof(big.tail); i++)
+		EXPECT_EQ(0, big.tail[i]);
+}
+
+/* ---- mapped pages ---- */
+
+TEST_F(audit, mapped_pages_follow_mappings)
+{
+	enum { N = 16 };
+	uint64_t gfns[N];
+	int err[N], i;
+	void *area, *other;
+
+	UPSTREAM_OR_RETURN("mapped page counter");
+	area = privcmd_map_area(self->fd, N);
+	ASSERT_NE(NULL, area);
+	for (i = 0; i < N; i++)
+		gfns[i] = i < N - 2 ? i : 1000000 + i;	/* the last two do not exist */
+	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, area, N, gfns, err));
+	EXPECT_NE(0, err[N - 1]);
+	EXPECT_EQ(N - 2, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+
+	/* A second mapping, whole. */
+	other = privcmd_map_area(self->fd, 4);
+	ASSERT_NE(NULL, other);
+	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, other, 4, gfns, err));
+	EXPECT_EQ(N + 2, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+
+	munmap(area, N * getpagesize());
+	EXPECT_EQ(4, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	munmap(other, 4 * getpagesize());
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+}
+
+TEST_F(audit, mapped_pages_resource)
+{
+	struct privcmd_mmap_resource r = { .dom = self->g.domid,
+					   .type = XENMEM_resource_ioreq_server };
+	struct privcmd_audit_query q;
+	uint16_t id;
+	void *area;
+
+	UPSTREAM_OR_RETURN("mapped page counter");
+	ASSERT_EQ(0, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
+	area = privcmd_map_area(self->fd, 1);
+	ASSERT_NE(NULL, area);
+	r.id = id;
+	r.idx = XENMEM_resource_ioreq_server_frame_ioreq(0);
+	r.num = 1;
+	r.addr = (uintptr_t)area;
+	ASSERT_EQ(0, privcmd_mmap_resource(self->fd, &r));
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(1U, q.mapped_pages);
+	munmap(area, getpagesize());
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(0U, q.mapped_pages);
+	EXPECT_EQ(0, privcmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, id));
+}
+
+int main(int argc, char **argv)
+{
+	xen_env_require_dom0(nodes);
+	return test_harness_run(argc, argv);
+}
