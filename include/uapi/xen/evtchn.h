@@ -20,7 +20,12 @@
  *    read, even if it was written back (unmasked) before being read;
  *  - IOCTL_EVTCHN_UNBIND drops an unread report of the port (upstream keeps
  *    it, and read() then returns a port that is no longer bound);
- *  - the ioctls also work from 32-bit processes (the layouts are the same).
+ *  - the ioctls also work from 32-bit processes (the layouts are the same);
+ *  - /proc/<pid>/fdinfo/<fd> shows "evtchn." keys (restriction, bound ports,
+ *    binds the restriction refused, ring size, pending reports), and the
+ *    tracepoints xen_evtchn:restrict and xen_evtchn:denied report the
+ *    restriction and each refused bind (Documentation/userspace-api/
+ *    xen-audit.rst, Documentation/ABI/testing/procfs-xen-evtchn-fdinfo).
  *
  * Reading and writing the device:
  *  - read() returns whole __u32 port numbers of channels that fired since
