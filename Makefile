@@ -24,7 +24,7 @@ SHELL    := /bin/bash
 export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
-	docs demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
+	libdmop docs demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
 all:
@@ -44,7 +44,7 @@ $(addprefix modules-,$(SERIES)): modules-%:
 	@kdir=$$(scripts/kdir $*) || exit 1; \
 	out=$(BUILD)/$*/kmod; mkdir -p $$out; \
 	cp -asf $(CURDIR)/Kbuild $(CURDIR)/VERSION $(CURDIR)/drivers $(CURDIR)/include $$out/; \
-	find $$out -xtype l -delete; \
+	find $$out -type l \( -xtype l -o ! \( -name '*.[ch]' -o -name Kbuild -o -name VERSION \) \) -delete; \
 	$(MAKE) -C $$kdir M=$(CURDIR)/$$out W=1 $(KFLAGS) modules 2>&1 | tee $$out/build.log; \
 	test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	if grep -E 'warning:|error:' $$out/build.log; then echo "xen-dmop: warnings in the $* build"; exit 1; fi ; \
@@ -71,14 +71,19 @@ lint: sparse checkpatch docs
 selftests: tools
 	$(MAKE) -C selftests OUT=$(CURDIR)/$(BUILD)/selftests TOOLS=$(CURDIR)/$(TOOLS)
 
+# The userspace library and the dmop command (tools/libdmop).
+libdmop:
+	$(MAKE) -C tools/libdmop OUT=$(CURDIR)/$(BUILD)/libdmop
+
 host-tests: selftests
+	$(MAKE) -C tools/libdmop check OUT=$(CURDIR)/$(BUILD)/libdmop
 	@scripts/host-tests $(BUILD)/selftests
 
-$(addprefix vm-,$(SERIES)): vm-%: modules-% selftests
+$(addprefix vm-,$(SERIES)): vm-%: modules-% selftests libdmop
 	scripts/vm/run --series $* --impl $(IMPL) --mode check
 
 check: deps
-	$(MAKE) $(addprefix modules-,$(SERIES))
+	$(MAKE) $(addprefix modules-,$(SERIES)) libdmop
 	$(MAKE) lint
 	$(MAKE) host-tests
 	@scripts/vm/check-all $(SERIES)
@@ -98,14 +103,15 @@ bench: deps
 	done
 
 demo: deps
-	$(MAKE) modules-6.1 selftests
+	$(MAKE) modules-6.1 selftests libdmop
 	scripts/vm/run --series 6.1 --impl ours --mode demo
 
 dkms-check: deps
 	@scripts/dkms-check $(SERIES)
 
 # Install: modules into updates/ (searched before the distro's kernel/ by depmod,
-# so `modprobe xen-privcmd` loads ours), uapi headers under include/xen-dmop/.
+# so `modprobe xen-privcmd` loads ours), uapi headers under include/xen-dmop/,
+# libdmop (library, header, pkg-config file, dmop command, man pages).
 DESTDIR ?=
 PREFIX  ?= /usr/local
 MODDIR  ?= /lib/modules/$(notdir $(patsubst %/build,%,$(KDIR)))
@@ -114,10 +120,12 @@ install: modules
 	install -D -m 644 drivers/xen/xen-evtchn.ko $(DESTDIR)$(MODDIR)/updates/xen-dmop/xen-evtchn.ko
 	install -d $(DESTDIR)$(PREFIX)/include/xen-dmop/xen
 	install -m 644 include/uapi/xen/*.h $(DESTDIR)$(PREFIX)/include/xen-dmop/xen/
+	$(MAKE) -C tools/libdmop install OUT=$(CURDIR)/$(BUILD)/libdmop DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	$(if $(DESTDIR),,depmod -a $(notdir $(MODDIR)))
 
 uninstall:
 	rm -rf $(DESTDIR)$(MODDIR)/updates/xen-dmop $(DESTDIR)$(PREFIX)/include/xen-dmop
+	-$(MAKE) -C tools/libdmop uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	$(if $(DESTDIR),,depmod -a $(notdir $(MODDIR)))
 
 clean:
