@@ -552,6 +552,7 @@ TEST_F(audit, allowlist_struct_checks)
 	TRY(-EINVAL, flags, 1);
 	TRY(-EINVAL, reserved[0], 1);
 	TRY(-EINVAL, reserved[1], 1ULL << 63);
+	TRY(-E2BIG, size, 1U << 20);
 #undef TRY
 	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, NULL));
 	/* A newer caller's bigger struct: zero tail accepted, anything else E2BIG. */
@@ -653,6 +654,9 @@ TEST_F(audit, query_struct_checks)
 	q.flags = 1;
 	EXPECT_EQ(-EINVAL, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q));
 	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, NULL));
+	q.flags = 0;
+	q.size = 1U << 20;
+	EXPECT_EQ(-E2BIG, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q));
 
 	/* A newer caller's bigger struct: filled up to ours, the tail zeroed. */
 	memset(&big, 0xff, sizeof(big));

@@ -182,6 +182,9 @@ long privcmd_ioctl_dm_op_allowlist(struct file *file, void __user *udata)
 		return -EFAULT;
 	if (usize < PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1)
 		return -EINVAL;
+	/* As openat2(): no scanning of megabytes for a "bigger" struct. */
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 	/* Extensible: a newer caller's extra bytes must be zero (E2BIG). */
 	err = copy_struct_from_user(&req, sizeof(req), udata, usize);
 	if (err)
@@ -223,6 +226,8 @@ long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
 		return -EFAULT;
 	if (usize < PRIVCMD_AUDIT_QUERY_SIZE_V1 || uflags)
 		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
 
 	q = kzalloc(sizeof(*q), GFP_KERNEL);
 	sum = kmalloc(sizeof(*sum), GFP_KERNEL);

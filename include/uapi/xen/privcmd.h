@@ -388,8 +388,8 @@ struct privcmd_audit_query {
  * Errors: EFAULT the argument cannot be read; EINVAL @size is smaller than
  * PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1, or @flags or @reserved is not 0; E2BIG
  * @size is larger than the driver's struct and the extra bytes are not
- * zero; EPERM @allowed holds a sub-op the file is no longer allowed (the
- * allowlist is left as it was).
+ * zero, or @size is larger than a page; EPERM @allowed holds a sub-op the
+ * file is no longer allowed (the allowlist is left as it was).
  *
  * Not in upstream (ENOTTY there).
  */
@@ -404,7 +404,8 @@ struct privcmd_audit_query {
  * without parsing text. Works on a restricted file.
  *
  * Errors: EFAULT the argument cannot be read or written; EINVAL @size is
- * smaller than PRIVCMD_AUDIT_QUERY_SIZE_V1 or @flags is not 0.
+ * smaller than PRIVCMD_AUDIT_QUERY_SIZE_V1 or @flags is not 0; E2BIG @size
+ * is larger than a page.
  *
  * Not in upstream (ENOTTY there).
  */
