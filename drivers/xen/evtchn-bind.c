@@ -76,6 +76,7 @@ static int evtchn_bind_port(struct evtchn_file *f, evtchn_port_t port, bool is_s
 		goto err_unbind;
 
 	f->nr_ports++;
+	atomic_long_inc(&evtchn_live.ports);
 	return 0;
 
 err_unbind:
@@ -102,6 +103,7 @@ static void evtchn_unbind_port(struct evtchn_file *f, struct evtchn_port *p)
 	evtchn_ring_forget(f, p);
 	xa_erase(&f->ports, p->port);
 	f->nr_ports--;
+	atomic_long_dec(&evtchn_live.ports);
 	kfree(p);
 }
 

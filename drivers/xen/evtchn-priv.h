@@ -8,6 +8,7 @@
 #ifndef XEN_DMOP_EVTCHN_PRIV_H
 #define XEN_DMOP_EVTCHN_PRIV_H
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/irqreturn.h>
 #include <linux/mutex.h>
@@ -92,6 +93,19 @@ struct evtchn_port {
 	bool enabled;
 	bool queued;
 };
+
+/**
+ * struct evtchn_live - objects of the whole module alive right now, for
+ * leak checks (debugfs xen_evtchn/live).
+ * @files: open /dev/xen/evtchn files.
+ * @ports: ports bound on them.
+ */
+struct evtchn_live {
+	atomic_long_t files;
+	atomic_long_t ports;
+};
+
+extern struct evtchn_live evtchn_live;
 
 /* evtchn-ring.c */
 int evtchn_ring_reserve(struct evtchn_file *f, unsigned int nr_ports);

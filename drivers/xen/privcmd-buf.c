@@ -48,8 +48,10 @@ static void privcmd_buf_vma_close(struct vm_area_struct *vma)
 {
 	struct privcmd_buf *buf = vma->vm_private_data;
 
-	if (refcount_dec_and_test(&buf->users))
-		privcmd_buf_free(buf);
+	if (!refcount_dec_and_test(&buf->users))
+		return;
+	atomic_long_sub(buf->nr_pages, &privcmd_live.buf_pages);
+	privcmd_buf_free(buf);
 }
 
 /* Every page is inserted at mmap() time: a fault is outside of them. */
@@ -74,13 +76,13 @@ static int privcmd_buf_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 
-	buf = kvzalloc(struct_size(buf, pages, count), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	buf = kvzalloc(struct_size(buf, pages, count), PRIVCMD_GFP_SIZED);
 	if (!buf)
 		return -ENOMEM;
 	buf->nr_pages = count;
 	refcount_set(&buf->users, 1);
 	for (i = 0; i < count; i++) {
-		buf->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		buf->pages[i] = alloc_page(PRIVCMD_GFP_SIZED | __GFP_ZERO);
 		if (!buf->pages[i]) {
 			err = -ENOMEM;
 			goto err_free;
@@ -94,6 +96,7 @@ static int privcmd_buf_mmap(struct file *file, struct vm_area_struct *vma)
 		goto err_free;
 	vma->vm_ops = &privcmd_buf_vm_ops;
 	vma->vm_private_data = buf;
+	atomic_long_add(count, &privcmd_live.buf_pages);
 	return 0;
 
 err_free:

@@ -167,17 +167,20 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 	u8 *bounce = stack_bounce;
 	struct privcmd_dm_op op;
 	long rc, total;
+	bool counted;
 
 	if (copy_from_user(&op, udata, sizeof(op)))
 		return -EFAULT;
 	/* libxendevicemodel's probe: no hypercall, so no target to check. */
 	if (!op.num)
 		return 0;
-	rc = privcmd_check_target(file, IOCTL_PRIVCMD_DM_OP, op.dom);
+	rc = privcmd_target_begin(file, IOCTL_PRIVCMD_DM_OP, op.dom, &counted);
 	if (rc)
 		return rc;
-	if (op.num > READ_ONCE(dm_op_max_nr_bufs))
-		return -E2BIG;
+	if (op.num > READ_ONCE(dm_op_max_nr_bufs)) {
+		rc = -E2BIG;
+		goto out;
+	}
 
 	if (op.num > DM_OP_STACK_BUFS) {
 		kbufs = kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL);
@@ -210,5 +213,6 @@ out:
 		kfree(kbufs);
 	if (xbufs != stack_xbufs)
 		kfree(xbufs);
+	privcmd_unrestricted_end(file->private_data, counted);
 	return rc;
 }

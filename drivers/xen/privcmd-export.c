@@ -69,6 +69,7 @@ const struct file_operations xen_privcmd_fops = {
 	.release = privcmd_release,
 	.unlocked_ioctl = privcmd_ioctl,
 	.mmap = privcmd_mmap,
+	.get_unmapped_area = privcmd_get_unmapped_area,
 	.show_fdinfo = privcmd_show_fdinfo,
 	.llseek = noop_llseek,
 };

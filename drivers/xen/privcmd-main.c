@@ -9,10 +9,12 @@
 
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/namei.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <xen/xen.h>
@@ -85,6 +87,7 @@ int privcmd_open(struct inode *inode, struct file *file)
 	if (err)
 		goto err_free;
 	file->private_data = pf;
+	atomic_long_inc(&privcmd_live.files);
 	return 0;
 
 err_free:
@@ -98,8 +101,22 @@ int privcmd_release(struct inode *inode, struct file *file)
 
 	privcmd_audit_release(pf);
 	kfree(pf);
+	atomic_long_dec(&privcmd_live.files);
 	return 0;
 }
+
+struct privcmd_live privcmd_live;
+static struct dentry *privcmd_debugfs;
+
+static int privcmd_live_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "files:\t%ld\n", atomic_long_read(&privcmd_live.files));
+	seq_printf(m, "mappings:\t%ld\n", atomic_long_read(&privcmd_live.mappings));
+	seq_printf(m, "frames:\t%ld\n", atomic_long_read(&privcmd_live.frames));
+	seq_printf(m, "buf_pages:\t%ld\n", atomic_long_read(&privcmd_live.buf_pages));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(privcmd_live);
 
 static struct miscdevice privcmd_dev = {
 	.minor = MISC_DYNAMIC_MINOR,
@@ -155,6 +172,10 @@ static int __init privcmd_init(void)
 		goto err_privcmd;
 	}
 
+	/* Optional: the driver works the same without it. */
+	privcmd_debugfs = debugfs_create_dir("xen_privcmd", NULL);
+	debugfs_create_file("live", 0400, privcmd_debugfs, NULL, &privcmd_live_fops);
+
 	pr_info("xen-dmop %s loaded\n", XEN_DMOP_VERSION);
 	return 0;
 
@@ -167,6 +188,7 @@ err_restrict:
 
 static void __exit privcmd_exit(void)
 {
+	debugfs_remove_recursive(privcmd_debugfs);
 	misc_deregister(&privcmdbuf_dev);
 	misc_deregister(&privcmd_dev);
 	privcmd_restrict_exit();

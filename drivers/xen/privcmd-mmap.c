@@ -12,6 +12,9 @@
  * struct privcmd_mapping: how many foreign frames it holds (counted in the
  * file's mapped_pages) and, on an auto-translated (PVH) dom0, the array of
  * local pages the foreign frames are mapped over.
+ *
+ * A filled mapping cannot be moved with mremap(): see
+ * privcmd_get_unmapped_area(). Its vm_pgoff is its own page address.
  */
 
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
@@ -35,8 +38,8 @@
 
 /**
  * struct privcmd_mapping - what a filled mapping of /dev/xen/privcmd holds.
- * @users: vmas that point here: one, or two for a moment while mremap()
- *	moves the mapping (the copy is opened before the original is closed).
+ * @users: vmas that point here. One: a filled mapping is neither split
+ *	nor moved nor copied by fork; the count guards the teardown anyway.
  * @pf: the file; its mapped_pages includes @nr_mapped. The vmas hold
  *	references to the file, so it outlives this.
  * @nr_mapped: foreign frames mapped so far (changed under mmap_lock).
@@ -76,7 +79,7 @@ static int privcmd_mapping_alloc_pages(struct privcmd_mapping *map, unsigned lon
 
 	if (nr > INT_MAX)
 		return -EINVAL;
-	pages = kvcalloc(nr, sizeof(*pages), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	pages = kvcalloc(nr, sizeof(*pages), PRIVCMD_GFP_SIZED);
 	if (!pages)
 		return -ENOMEM;
 	err = xen_alloc_unpopulated_pages(nr, pages);
@@ -110,6 +113,7 @@ static int privcmd_vma_claim(struct vm_area_struct *vma)
 		}
 	}
 	vma->vm_private_data = map;
+	atomic_long_inc(&privcmd_live.mappings);
 	return 0;
 }
 
@@ -120,6 +124,7 @@ static void privcmd_vma_account(struct vm_area_struct *vma, unsigned long nr)
 
 	map->nr_mapped += nr;
 	atomic_long_add(nr, &map->pf->mapped_pages);
+	atomic_long_add(nr, &privcmd_live.frames);
 }
 
 static void privcmd_vma_open(struct vm_area_struct *vma)
@@ -139,6 +144,8 @@ static void privcmd_vma_close(struct vm_area_struct *vma)
 		return;
 
 	atomic_long_sub(map->nr_mapped, &map->pf->mapped_pages);
+	atomic_long_sub(map->nr_mapped, &privcmd_live.frames);
+	atomic_long_dec(&privcmd_live.mappings);
 	if (map->pages) {
 		err = xen_unmap_domain_gfn_range(vma, map->nr_pages * XEN_PFN_PER_PAGE,
 						 map->pages);
@@ -158,6 +165,18 @@ static int privcmd_vma_may_split(struct vm_area_struct *vma, unsigned long addr)
 	return -EINVAL;
 }
 
+/*
+ * Only an unused mapping gets here (see privcmd_get_unmapped_area()): keep
+ * its page offset equal to its new address.
+ */
+static int privcmd_vma_mremap(struct vm_area_struct *vma)
+{
+	if (vma->vm_private_data)
+		return -EINVAL;
+	vma->vm_pgoff = vma->vm_start >> PAGE_SHIFT;
+	return 0;
+}
+
 /* A page with no foreign frame behind it (never mapped, or failed). */
 static vm_fault_t privcmd_vma_fault(struct vm_fault *vmf)
 {
@@ -168,6 +187,7 @@ static const struct vm_operations_struct privcmd_vm_ops = {
 	.open = privcmd_vma_open,
 	.close = privcmd_vma_close,
 	.may_split = privcmd_vma_may_split,
+	.mremap = privcmd_vma_mremap,
 	.fault = privcmd_vma_fault,
 };
 
@@ -177,7 +197,38 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 	privcmd_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &privcmd_vm_ops;
 	vma->vm_private_data = NULL;
+	/* The offset is unused otherwise: it lets mremap() name this mapping. */
+	vma->vm_pgoff = vma->vm_start >> PAGE_SHIFT;
 	return 0;
+}
+
+/*
+ * mremap() moves page-table entries with plain PTE writes. For foreign
+ * frames on a PV dom0 Xen refuses them (a WARNING from xen_mc_flush()), the
+ * frames are lost and the moved mapping gives SIGBUS; the vm_ops->mremap
+ * callback only runs after that. The one step before it is this: mremap()
+ * asks the file for the destination, passing the page offset of the
+ * source, which privcmd_mmap() made the source's own page address. A filled
+ * mapping found there is refused before anything moves. mmap() of a new
+ * mapping passes the caller's offset: only an offset naming a filled
+ * mapping of the same file is refused, and no library passes one.
+ */
+unsigned long privcmd_get_unmapped_area(struct file *file, unsigned long addr,
+					unsigned long len, unsigned long pgoff,
+					unsigned long flags)
+{
+	struct vm_area_struct *vma = NULL;
+
+	if (pgoff <= ULONG_MAX >> PAGE_SHIFT)
+		vma = vma_lookup(current->mm, pgoff << PAGE_SHIFT);
+	if (vma && vma->vm_file == file && vma->vm_ops == &privcmd_vm_ops &&
+	    vma->vm_private_data)
+		return -EINVAL;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
 }
 
 /* ---- IOCTL_PRIVCMD_MMAP (PV only) ---- */
@@ -209,24 +260,27 @@ long privcmd_ioctl_mmap(struct file *file, void __user *udata)
 	struct privcmd_mmap_entry *entries;
 	struct vm_area_struct *vma;
 	struct privcmd_mmap m;
+	bool counted;
 	long rc;
 
 	if (privcmd_auto_translated())
 		return -EOPNOTSUPP;
 	if (copy_from_user(&m, udata, sizeof(m)))
 		return -EFAULT;
-	rc = privcmd_check_target(file, IOCTL_PRIVCMD_MMAP, m.dom);
+	rc = privcmd_target_begin(file, IOCTL_PRIVCMD_MMAP, m.dom, &counted);
 	if (rc)
 		return rc;
-	if (m.num < 0)
-		return -EINVAL;
-	if (!m.num)
-		return 0;
+	if (m.num <= 0) {
+		rc = m.num ? -EINVAL : 0;
+		goto out_end;
+	}
 
 	/* Read everything first: no user faults under mmap_lock. */
-	entries = kvmalloc_array(m.num, sizeof(*entries), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!entries)
-		return -ENOMEM;
+	entries = kvmalloc_array(m.num, sizeof(*entries), PRIVCMD_GFP_SIZED);
+	if (!entries) {
+		rc = -ENOMEM;
+		goto out_end;
+	}
 	if (copy_from_user(entries, m.entry, array_size(m.num, sizeof(*entries)))) {
 		rc = -EFAULT;
 		goto out;
@@ -247,6 +301,8 @@ out_unlock:
 	mmap_write_unlock(mm);
 out:
 	kvfree(entries);
+out_end:
+	privcmd_unrestricted_end(file->private_data, counted);
 	return rc;
 }
 
@@ -363,22 +419,27 @@ static int privcmd_batch_report(struct privcmd_batch *b, const xen_pfn_t *gfns,
 static long privcmd_mmap_batch(struct file *file, struct privcmd_batch *b)
 {
 	struct mm_struct *mm = current->mm;
-	xen_pfn_t *gfns;
-	int *errs;
+	xen_pfn_t *gfns = NULL;
+	int *errs = NULL;
+	bool counted;
 	long rc;
 
 	BUILD_BUG_ON(sizeof(xen_pfn_t) != sizeof(__u64));
 
-	rc = privcmd_check_target(file, b->version == 2 ? IOCTL_PRIVCMD_MMAPBATCH_V2 :
-						  IOCTL_PRIVCMD_MMAPBATCH, b->dom);
+	rc = privcmd_target_begin(file, b->version == 2 ? IOCTL_PRIVCMD_MMAPBATCH_V2 :
+						  IOCTL_PRIVCMD_MMAPBATCH, b->dom, &counted);
 	if (rc)
 		return rc;
-	if (!b->num || b->num > INT_MAX)
-		return -EINVAL;
+	if (!b->num || b->num > INT_MAX) {
+		rc = -EINVAL;
+		goto out;
+	}
 
-	gfns = kvmalloc_array(b->num, sizeof(*gfns), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	errs = kvmalloc_array(b->num, sizeof(*errs), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!gfns || !errs) {
+	/* One after the other: a failed first one asks for no second one. */
+	gfns = kvmalloc_array(b->num, sizeof(*gfns), PRIVCMD_GFP_SIZED);
+	if (gfns)
+		errs = kvmalloc_array(b->num, sizeof(*errs), PRIVCMD_GFP_SIZED);
+	if (!errs) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -401,6 +462,7 @@ static long privcmd_mmap_batch(struct file *file, struct privcmd_batch *b)
 out:
 	kvfree(errs);
 	kvfree(gfns);
+	privcmd_unrestricted_end(file->private_data, counted);
 	return rc;
 }
 
@@ -453,7 +515,12 @@ static int privcmd_resource_remap(struct vm_area_struct *vma, const struct privc
 	int n, i, err = 0;
 
 	if (privcmd_auto_translated()) {
+		struct privcmd_mapping *map = vma->vm_private_data;
+
+		/* It reads the page array from vm_private_data; mmap_lock is held. */
+		vma->vm_private_data = map->pages;
 		err = xen_remap_vma_range(vma, r->addr, r->num << PAGE_SHIFT);
+		vma->vm_private_data = map;
 		if (!err)
 			privcmd_vma_account(vma, r->num);
 		return err;
@@ -481,22 +548,26 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 	struct vm_area_struct *vma;
 	xen_pfn_t *pfns = NULL;
 	unsigned int i;
+	bool counted;
 	long rc;
 
 	if (copy_from_user(&r, udata, sizeof(r)))
 		return -EFAULT;
-	rc = privcmd_check_target(file, IOCTL_PRIVCMD_MMAP_RESOURCE, r.dom);
+	rc = privcmd_target_begin(file, IOCTL_PRIVCMD_MMAP_RESOURCE, r.dom, &counted);
 	if (rc)
 		return rc;
-	/* Both set (map) or both zero (size query). */
-	if (!r.addr != !r.num)
-		return -EINVAL;
-
 	xr.domid = r.dom;
 	xr.type = r.type;
 	xr.id = r.id;
-	if (!r.num)
-		return privcmd_resource_size(udata, &xr);
+	/* Both set (map) or both zero (size query). */
+	if (!r.addr != !r.num) {
+		rc = -EINVAL;
+		goto out_end;
+	}
+	if (!r.num) {
+		rc = privcmd_resource_size(udata, &xr);
+		goto out_end;
+	}
 
 	mmap_write_lock(mm);
 	/* Our local pages back the mapping from its start: map from there. */
@@ -506,7 +577,7 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 		rc = -EINVAL;
 		goto out;
 	}
-	pfns = kvcalloc(r.num, sizeof(*pfns), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	pfns = kvcalloc(r.num, sizeof(*pfns), PRIVCMD_GFP_SIZED);
 	if (!pfns) {
 		rc = -ENOMEM;
 		goto out;
@@ -535,5 +606,7 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 out:
 	mmap_write_unlock(mm);
 	kvfree(pfns);
+out_end:
+	privcmd_unrestricted_end(file->private_data, counted);
 	return rc;
 }

@@ -53,6 +53,15 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 	old = cmpxchg(&pf->domid, DOMID_INVALID, dom);
 	if (old != DOMID_INVALID && old != dom)
 		return -EINVAL;
+	/*
+	 * Calls that started unrestricted (another thread's DMOP to another
+	 * domain, say) finish before this returns: from then on nothing of
+	 * this file reaches another domain. A fatal signal ends the wait
+	 * early; the restriction stays set.
+	 */
+	if (wait_var_event_killable(&pf->unrestricted_calls,
+				    !atomic_read(&pf->unrestricted_calls)))
+		return -EINTR;
 	trace_restrict(dom, old == dom);
 	return 0;
 }

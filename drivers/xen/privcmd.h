@@ -7,10 +7,12 @@
 
 #include <linux/compiler.h>
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/types.h>
 #include <linux/version.h>
+#include <linux/wait_bit.h>
 
 #include <xen/interface/xen.h>
 
@@ -50,6 +52,8 @@ struct privcmd_counters {
  *	bits are only ever cleared (cmpxchg()), read with READ_ONCE().
  * @stats: per-CPU counters, summed by fdinfo and IOCTL_PRIVCMD_AUDIT_QUERY.
  * @mapped_pages: foreign frames mapped through mappings of this file.
+ * @unrestricted_calls: calls in progress that were let through because
+ *	the file was unrestricted; IOCTL_PRIVCMD_RESTRICT waits for them.
  */
 struct privcmd_file {
 	unsigned int domid;
@@ -57,36 +61,75 @@ struct privcmd_file {
 	u64 dm_op_allowed;
 	struct privcmd_counters __percpu *stats;
 	atomic_long_t mapped_pages;
+	atomic_t unrestricted_calls;
 };
 
-/* True when @file may aim a targeted operation at @dom. */
-static inline bool privcmd_may_target(struct file *file, domid_t dom)
-{
-	struct privcmd_file *pf = file->private_data;
-	unsigned int target = READ_ONCE(pf->domid);
+/**
+ * struct privcmd_live - objects of the whole module alive right now, for
+ * leak checks (debugfs xen_privcmd/live): each goes back to its old value
+ * once whatever created the objects is gone.
+ * @files: open /dev/xen/privcmd files.
+ * @mappings: filled mappings (struct privcmd_mapping).
+ * @frames: foreign frames mapped through them.
+ * @buf_pages: pages behind mappings of /dev/xen/hypercall.
+ */
+struct privcmd_live {
+	atomic_long_t files;
+	atomic_long_t mappings;
+	atomic_long_t frames;
+	atomic_long_t buf_pages;
+};
 
-	return target == DOMID_INVALID || target == dom;
+extern struct privcmd_live privcmd_live;
+
+/*
+ * True when @pf is unrestricted; the caller's call is then counted in
+ * @unrestricted_calls until privcmd_unrestricted_end(). Restricted files
+ * (device models, the hot path) only read @domid: it never changes again.
+ */
+static inline bool privcmd_unrestricted_begin(struct privcmd_file *pf)
+{
+	if (READ_ONCE(pf->domid) != DOMID_INVALID)
+		return false;
+	atomic_inc(&pf->unrestricted_calls);
+	/* Pairs with the cmpxchg() in privcmd_ioctl_restrict(). */
+	smp_mb__after_atomic();
+	if (likely(READ_ONCE(pf->domid) == DOMID_INVALID))
+		return true;
+	if (atomic_dec_and_test(&pf->unrestricted_calls))
+		wake_up_var(&pf->unrestricted_calls);
+	return false;
+}
+
+static inline void privcmd_unrestricted_end(struct privcmd_file *pf, bool counted)
+{
+	if (counted && atomic_dec_and_test(&pf->unrestricted_calls))
+		wake_up_var(&pf->unrestricted_calls);
 }
 
 /*
- * 0 when @file may aim ioctl @cmd at @dom; else the refusal is counted and
- * traced, and the result is -EPERM.
+ * Enter a call of ioctl @cmd aimed at @dom: 0 when @file may, else the
+ * refusal is counted and traced and the result is -EPERM. On 0, the caller
+ * ends the call with privcmd_unrestricted_end(pf, *@counted).
  */
-static inline int privcmd_check_target(struct file *file, unsigned int cmd, domid_t dom)
+static inline int privcmd_target_begin(struct file *file, unsigned int cmd, domid_t dom,
+				       bool *counted)
 {
-	if (likely(privcmd_may_target(file, dom)))
+	struct privcmd_file *pf = file->private_data;
+
+	*counted = privcmd_unrestricted_begin(pf);
+	if (*counted || likely(READ_ONCE(pf->domid) == dom))
 		return 0;
 	privcmd_audit_denied(file, cmd, dom, 0, PRIVCMD_DENIED_DOMID);
 	return -EPERM;
 }
 
-/* True when @file is restricted to one domain (or to none at all). */
-static inline bool privcmd_is_restricted(struct file *file)
-{
-	struct privcmd_file *pf = file->private_data;
-
-	return READ_ONCE(pf->domid) != DOMID_INVALID;
-}
+/*
+ * Memory whose size the caller picks (frame arrays, hypercall buffers):
+ * charged to its memory cgroup, and too much is ENOMEM for the caller,
+ * never a trigger of the OOM killer against other processes of dom0.
+ */
+#define PRIVCMD_GFP_SIZED (GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL)
 
 /* vm_flags became read-only with a setter in 6.3. */
 static inline void privcmd_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
@@ -121,6 +164,9 @@ long privcmd_ioctl_audit_query(struct file *file, void __user *udata);
 
 /* privcmd-mmap.c */
 int privcmd_mmap(struct file *file, struct vm_area_struct *vma);
+unsigned long privcmd_get_unmapped_area(struct file *file, unsigned long addr,
+					unsigned long len, unsigned long pgoff,
+					unsigned long flags);
 long privcmd_ioctl_mmap(struct file *file, void __user *udata);
 long privcmd_ioctl_mmap_batch_v1(struct file *file, void __user *udata);
 long privcmd_ioctl_mmap_batch_v2(struct file *file, void __user *udata);
