@@ -299,8 +299,16 @@ struct privcmd_audit_query {
  * file is restricted to another domain (checked before any hypercall);
  * EINVAL @num is 0, @addr is not in a mapping of the device, the range does
  * not cover the whole fresh mapping or overlaps frames already mapped;
- * ENOMEM; ENOENT at least one frame is paged out (the others are mapped,
+ * ENOMEM the frame and error arrays (@num entries each) cannot be
+ * allocated; ENOENT at least one frame is paged out (the others are mapped,
  * @err says which, retry those).
+ *
+ * A filled mapping of the device cannot be moved: mremap() fails EINVAL
+ * (a mapping not yet filled moves). Differs from upstream: there, moving a
+ * filled mapping on a PV dom0 makes Xen refuse the moved entries (a kernel
+ * WARNING) and the moved mapping gives SIGBUS. The arrays are charged to
+ * the caller's memory cgroup and never wake the OOM killer; upstream
+ * copies the frame list page by page with uncharged pages.
  */
 #define IOCTL_PRIVCMD_MMAPBATCH_V2				\
 	_IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
@@ -339,15 +347,20 @@ struct privcmd_audit_query {
  * and MMAP_RESOURCE aimed at any other domain fail EPERM before any
  * hypercall. Restricting again to the same domain succeeds.
  *
+ * Calls on the file that started while it was unrestricted (other threads'
+ * DMOPs or mappings aimed at any domain) have finished when this returns:
+ * from then on nothing of this file reaches another domain.
+ *
  * Errors: EFAULT the domid cannot be read; EINVAL the file is already
- * restricted to another domain, or the domid is reserved.
+ * restricted to another domain, or the domid is reserved; EINTR a fatal
+ * signal ended the wait for those calls (the restriction is set).
  *
  * Differs from upstream: a reserved domid (>= DOMID_FIRST_RESERVED, 0x7FF0,
  * which includes DOMID_SELF and DOMID_INVALID) fails EINVAL; upstream
  * accepts it, and restricting to DOMID_INVALID silently leaves the file
  * unrestricted. Concurrent restricts from many threads have exactly one
  * winner (compare-and-exchange); every other caller sees EINVAL or, for the
- * same domid, 0.
+ * same domid, 0. Upstream returns without waiting for calls in progress.
  */
 #define IOCTL_PRIVCMD_RESTRICT					\
 	_IOC(_IOC_NONE, 'P', 6, sizeof(__u16))

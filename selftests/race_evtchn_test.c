@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Races on one /dev/xen/evtchn file: ports bound, fired and unbound while
+ * other threads read and poll the same file, and a restriction set while
+ * other threads bind. After each: no hang, nothing read that was never
+ * bound, no bind to another domain after the restriction returned, and
+ * (our driver) the file's fdinfo is back to empty and counts every refusal.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xenctrl.h>
+
+#include "kselftest_harness.h"
+#include "lib/evtchn_util.h"
+#include "lib/xen_env.h"
+
+static const char *const nodes[] = { EVTCHN_NODE, NULL };
+
+#define MAX_PORT 4096
+
+/**
+ * struct churn - what the threads of the bind/read race share.
+ * @fd: the file everything races on.
+ * @helper: the other end of each loopback channel.
+ * @bound: ports @fd ever had bound.
+ * @stop: set when the binder is done.
+ * @binds: loopback channels made.
+ * @reads: ports read.
+ * @stray: ports read that @fd never had.
+ * @polls: poll() calls that returned.
+ * @errors: failures of calls that must work.
+ */
+struct churn {
+	int fd;
+	int helper;
+	atomic_bool bound[MAX_PORT];
+	atomic_bool stop;
+	atomic_long binds, reads, stray, polls, errors;
+};
+
+static void *churn_binder(void *arg)
+{
+	struct churn *c = arg;
+
+	for (int i = 0; i < 400; i++) {
+		uint32_t p, q;
+
+		if (evtchn_loopback(c->fd, c->helper, &p, &q)) {
+			atomic_fetch_add(&c->errors, 1);
+			continue;
+		}
+		if (p < MAX_PORT)
+			atomic_store(&c->bound[p], true);
+		atomic_fetch_add(&c->binds, 1);
+		if (evtchn_notify(c->helper, q))
+			atomic_fetch_add(&c->errors, 1);
+		/* Leave some reports for the reader, unbind others under it. */
+		if (i % 3)
+			usleep(200);
+		if (evtchn_unbind(c->fd, p) || evtchn_unbind(c->helper, q))
+			atomic_fetch_add(&c->errors, 1);
+	}
+	atomic_store(&c->stop, true);
+	return NULL;
+}
+
+static void *churn_reader(void *arg)
+{
+	struct churn *c = arg;
+	uint32_t ports[16];
+
+	while (!atomic_load(&c->stop)) {
+		int n = evtchn_read_ports(c->fd, ports, 16, 20);
+
+		/* The other reader may have taken what poll() saw. */
+		if (n == -EAGAIN)
+			continue;
+		if (n < 0) {
+			atomic_fetch_add(&c->errors, 1);
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			atomic_fetch_add(&c->reads, 1);
+			if (ports[i] >= MAX_PORT || !atomic_load(&c->bound[ports[i]]))
+				atomic_fetch_add(&c->stray, 1);
+			/* The port may be gone already: unmasking it is ignored. */
+			evtchn_unmask(c->fd, ports[i]);
+		}
+	}
+	return NULL;
+}
+
+static void *churn_poller(void *arg)
+{
+	struct churn *c = arg;
+
+	while (!atomic_load(&c->stop)) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 5) < 0 || (pfd.revents & (POLLERR | POLLNVAL)))
+			atomic_fetch_add(&c->errors, 1);
+		atomic_fetch_add(&c->polls, 1);
+	}
+	return NULL;
+}
+
+TEST(bind_unbind_while_reading_and_polling)
+{
+	struct churn *c = calloc(1, sizeof(*c));
+	pthread_t t[4];
+
+	ASSERT_NE(NULL, c);
+	/* Non-blocking from the start: two readers never sleep in read(). */
+	c->fd = evtchn_open(O_NONBLOCK);
+	c->helper = evtchn_open(0);
+	ASSERT_LE(0, c->fd);
+	ASSERT_LE(0, c->helper);
+	ASSERT_EQ(0, pthread_create(&t[0], NULL, churn_binder, c));
+	ASSERT_EQ(0, pthread_create(&t[1], NULL, churn_reader, c));
+	ASSERT_EQ(0, pthread_create(&t[2], NULL, churn_reader, c));
+	ASSERT_EQ(0, pthread_create(&t[3], NULL, churn_poller, c));
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	TH_LOG("%ld channels, %ld ports read, %ld polls", atomic_load(&c->binds),
+	       atomic_load(&c->reads), atomic_load(&c->polls));
+	EXPECT_EQ(0, atomic_load(&c->errors));
+	EXPECT_EQ(400, atomic_load(&c->binds));
+	EXPECT_LT(0, atomic_load(&c->reads));
+	EXPECT_EQ(0, atomic_load(&c->stray));
+	if (evtchn_ours()) {
+		EXPECT_EQ(0, evtchn_fdinfo(c->fd, "evtchn.ports"));
+		EXPECT_EQ(0, evtchn_fdinfo(c->fd, "evtchn.pending"));
+	}
+	/* Still works afterwards. */
+	{
+		uint32_t p, q, got = 0;
+
+		ASSERT_EQ(0, evtchn_loopback(c->fd, c->helper, &p, &q));
+		ASSERT_EQ(0, evtchn_notify(c->helper, q));
+		EXPECT_EQ(1, evtchn_read_ports(c->fd, &got, 1, 2000));
+		EXPECT_EQ(p, got);
+	}
+	close(c->fd);
+	close(c->helper);
+	free(c);
+}
+
+/* ---- restrict while other threads bind ---- */
+
+#define GUEST_PORTS 40
+
+struct restrict_race {
+	int fd;
+	uint32_t guest;
+	int guest_ports[GUEST_PORTS];
+	atomic_bool restricted;
+	atomic_bool stop;
+	atomic_long guest_binds, dom0_early, dom0_late_ok, refused, refused_late, errors;
+};
+
+/* Binds the guest's ports (allowed before and after) and unbinds them. */
+static void *guest_binder(void *arg)
+{
+	struct restrict_race *r = arg;
+
+	for (int i = 0; !atomic_load(&r->stop); i = (i + 1) % GUEST_PORTS) {
+		int p = evtchn_bind_interdomain(r->fd, r->guest, r->guest_ports[i]);
+
+		if (p < 0) {
+			atomic_fetch_add(&r->errors, 1);
+			continue;
+		}
+		atomic_fetch_add(&r->guest_binds, 1);
+		if (evtchn_unbind(r->fd, p))
+			atomic_fetch_add(&r->errors, 1);
+	}
+	return NULL;
+}
+
+/* Binds ports with dom0 itself: allowed only before the restriction. */
+static void *dom0_binder(void *arg)
+{
+	struct restrict_race *r = arg;
+
+	while (!atomic_load(&r->stop)) {
+		bool late = atomic_load(&r->restricted);
+		int p = evtchn_bind_unbound(r->fd, 0);
+
+		if (p == -EACCES) {
+			atomic_fetch_add(&r->refused, 1);
+			atomic_fetch_add(&r->refused_late, late);
+			continue;
+		}
+		if (p < 0) {
+			atomic_fetch_add(&r->errors, 1);
+			continue;
+		}
+		atomic_fetch_add(late ? &r->dom0_late_ok : &r->dom0_early, 1);
+		if (evtchn_unbind(r->fd, p))
+			atomic_fetch_add(&r->errors, 1);
+	}
+	return NULL;
+}
+
+FIXTURE(restrict) {
+	struct xen_guest g;
+};
+
+FIXTURE_SETUP(restrict)
+{
+	int err = xen_guest_create(&self->g, 256);
+
+	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(restrict)
+{
+	xen_guest_destroy(&self->g);
+}
+
+TEST_F(restrict, restrict_while_binding)
+{
+	struct restrict_race r = { .guest = self->g.domid };
+	pthread_t t[3];
+
+	r.fd = evtchn_open(0);
+	ASSERT_LE(0, r.fd);
+	for (int i = 0; i < GUEST_PORTS; i++) {
+		r.guest_ports[i] = evtchn_xen_alloc_unbound(self->g.domid, 0);
+		ASSERT_LE(0, r.guest_ports[i]);
+	}
+	ASSERT_EQ(0, pthread_create(&t[0], NULL, guest_binder, &r));
+	ASSERT_EQ(0, pthread_create(&t[1], NULL, dom0_binder, &r));
+	ASSERT_EQ(0, pthread_create(&t[2], NULL, dom0_binder, &r));
+	for (int i = 0; i < 5000 && atomic_load(&r.dom0_early) < 20; i++)
+		usleep(1000);
+	ASSERT_EQ(0, evtchn_restrict(r.fd, self->g.domid));
+	atomic_store(&r.restricted, true);
+	for (int i = 0; i < 5000 && atomic_load(&r.refused_late) < 20; i++)
+		usleep(1000);
+	atomic_store(&r.stop, true);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+
+	TH_LOG("%ld guest binds, %ld dom0 binds before, %ld refused",
+	       atomic_load(&r.guest_binds), atomic_load(&r.dom0_early),
+	       atomic_load(&r.refused));
+	EXPECT_EQ(0, atomic_load(&r.errors));
+	EXPECT_EQ(0, atomic_load(&r.dom0_late_ok));
+	EXPECT_LE(20, atomic_load(&r.dom0_early));
+	EXPECT_LE(20, atomic_load(&r.refused_late));
+	EXPECT_LT(0, atomic_load(&r.guest_binds));
+	if (evtchn_ours()) {
+		EXPECT_EQ(atomic_load(&r.refused), evtchn_fdinfo(r.fd, "evtchn.denied"));
+		EXPECT_EQ(0, evtchn_fdinfo(r.fd, "evtchn.ports"));
+	}
+	/* The guest's ports are free again for the next binder. */
+	for (int i = 0; i < GUEST_PORTS; i++) {
+		uint32_t peer;
+
+		EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(self->g.domid,
+								r.guest_ports[i], &peer, NULL));
+	}
+	close(r.fd);
+}
+
+int main(int argc, char **argv)
+{
+	xen_env_require_dom0(nodes);
+	return test_harness_run(argc, argv);
+}
