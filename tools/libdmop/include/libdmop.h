@@ -256,6 +256,92 @@ int dmop_op_parse_list(const char *list, uint32_t *ops, unsigned int max,
 int dmop_op_format_list(const uint32_t *ops, unsigned int nr, char *buf,
 			size_t size);
 
+/* ------------------------------------------------ allowlist and audit */
+
+/*
+ * Sub-ops 0-63 have a bit in an allowlist and counters of their own (the
+ * kernel's PRIVCMD_AUDIT_NR_OPS); larger ones are counted as "other" and,
+ * once any allowlist is set, refused.
+ */
+#define DMOP_AUDIT_NR_OPS	64
+
+/*
+ * dmop_set_allowlist() - narrow the DMOP sub-ops the handle's privcmd file
+ * may issue to the @nr sub-ops at @ops (IOCTL_PRIVCMD_DM_OP_ALLOWLIST).
+ * Narrow-only: sub-ops can be taken away, never given back. The list belongs
+ * to the open file, so dup()s, fork()ed children and passed copies share it.
+ * Afterwards any other sub-op fails -EPERM before reaching Xen.
+ * Return: 0, -EINVAL (a sub-op >= DMOP_AUDIT_NR_OPS), -EPERM (@ops holds a
+ * sub-op the file is no longer allowed; nothing changed), -ENOTTY (the
+ * driver has no allowlist: the distribution's in-tree xen-privcmd).
+ */
+int dmop_set_allowlist(struct dmop_handle *h, const uint32_t *ops,
+		       unsigned int nr);
+
+/*
+ * dmop_set_allowlist_str() - dmop_set_allowlist() with the sub-ops as
+ * "name,name,..." (names of dmop_op_name() or decimal numbers, as
+ * dmop_op_parse_list() reads them; "" allows nothing).
+ * Return: as dmop_set_allowlist(); -EINVAL also for an unknown name.
+ */
+int dmop_set_allowlist_str(struct dmop_handle *h, const char *list);
+
+/* Indexes of dmop_audit.denied: why the driver refused a call. */
+#define DMOP_DENIED_HYPERCALL	0	/* raw hypercall on a restricted file */
+#define DMOP_DENIED_DOMID	1	/* aimed at another domain */
+#define DMOP_DENIED_ALLOWLIST	2	/* sub-op outside the allowlist */
+#define DMOP_DENIED_NR		3
+
+/**
+ * struct dmop_audit - a privcmd file's restriction, allowlist and counters.
+ * @restricted_domid: the domain it is restricted to, DMOP_RESTRICT_NONE,
+ *	or DMOP_RESTRICT_UNKNOWN (the driver did not say).
+ * @allowlist_set: 1 when an allowlist narrowed the file, 0 when not, -1
+ *	unknown.
+ * @allowed: bit N: sub-op N may be issued (all ones without an allowlist).
+ * @dm_ops: DMOPs issued to Xen through the file.
+ * @dm_ops_denied: DMOPs the driver refused (restriction or allowlist).
+ * @mapped_pages: foreign frames mapped through the file right now.
+ * @denied: calls refused before any hypercall, by DMOP_DENIED_* reason.
+ * @calls: DMOPs issued to Xen, by sub-op.
+ * @failures: of those, the ones Xen failed, by sub-op.
+ * @calls_other: DMOPs with a sub-op >= DMOP_AUDIT_NR_OPS (or a buffer
+ *	too short to hold one).
+ * @failures_other: of those, the ones that failed.
+ *
+ * The library's own struct, not the kernel's: the kernel's may grow without
+ * this one changing, and dmop_query() takes the caller's size so that this
+ * one can grow too.
+ */
+struct dmop_audit {
+	int32_t restricted_domid;
+	int allowlist_set;
+	uint64_t allowed;
+	uint64_t dm_ops;
+	uint64_t dm_ops_denied;
+	uint64_t mapped_pages;
+	uint64_t denied[DMOP_DENIED_NR];
+	uint64_t calls[DMOP_AUDIT_NR_OPS];
+	uint64_t failures[DMOP_AUDIT_NR_OPS];
+	uint64_t calls_other;
+	uint64_t failures_other;
+};
+
+/*
+ * dmop_query() - read the handle's privcmd file's restriction, allowlist
+ * and counters (IOCTL_PRIVCMD_AUDIT_QUERY) into @a. @size is
+ * sizeof(struct dmop_audit) as the caller was built with.
+ * Return: 0, -EINVAL (@size too small), -ENOTTY (the driver has no audit
+ * query: the distribution's in-tree xen-privcmd), -EFAULT.
+ */
+int dmop_query(struct dmop_handle *h, struct dmop_audit *a, size_t size);
+
+/*
+ * dmop_audit_ops() - the sub-ops with a bit set in @mask, in ascending order,
+ * into @ops (room for DMOP_AUDIT_NR_OPS); their count. Cannot fail.
+ */
+unsigned int dmop_audit_ops(uint64_t mask, uint32_t *ops);
+
 /* ------------------------------------------------------- after setup */
 
 /* Steps of dmop_after_setup(), in the order they run. */
@@ -263,7 +349,7 @@ enum dmop_step {
 	DMOP_STEP_NONE = 0,
 	DMOP_STEP_CHECK,	/* validate options and file descriptors */
 	DMOP_STEP_RESTRICT,	/* restrict privcmd and evtchn files */
-	DMOP_STEP_ALLOWLIST,	/* set the DMOP allowlist (not yet available) */
+	DMOP_STEP_ALLOWLIST,	/* narrow the DMOP allowlist (if one is given) */
 	DMOP_STEP_RLIMITS,	/* lower RLIMIT_FSIZE, CORE, MSGQUEUE, ... */
 	DMOP_STEP_CHROOT,	/* chroot into an empty directory */
 	DMOP_STEP_GROUPS,	/* drop supplementary groups */
@@ -286,9 +372,10 @@ enum dmop_step {
  * @uid: the user to become; not 0 (unless DMOP_SETUP_NO_IDS).
  * @gid: the group to become; not 0 (unless DMOP_SETUP_NO_IDS).
  * @chroot_dir: an existing, empty directory (unless DMOP_SETUP_NO_CHROOT).
- * @allowlist: DMOP sub-ops to allow; must be empty (NULL, 0) until the
- *	kernel's allowlist ioctl exists (-EOPNOTSUPP otherwise).
- * @nr_allowlist: entries in @allowlist.
+ * @allowlist: DMOP sub-ops (0-63) every privcmd file may still issue after
+ *	the drop; NULL with @nr_allowlist 0: no allowlist (all sub-ops).
+ * @nr_allowlist: entries in @allowlist; 0 with a non-NULL @allowlist means
+ *	an empty allowlist (no DMOP at all).
  * @extra_fds: more open /dev/xen/privcmd or /dev/xen/evtchn files to
  *	restrict (e.g. those of libxendevicemodel or libxenevtchn handles).
  * @nr_extra_fds: entries in @extra_fds.
@@ -322,14 +409,17 @@ struct dmop_setup_report {
 
 /*
  * dmop_after_setup() - deprivilege a device model after its setup: restrict
- * every Xen file it owns or is given to @opts->domid, lower rlimits, chroot,
- * drop groups, gid and uid, set no_new_privs, then verify (a bare hypercall
- * fails EPERM, a DMOP to dom0 fails, setuid(0) fails). @rep may be NULL.
+ * every Xen file it owns or is given to @opts->domid, narrow the privcmd
+ * files to the allowlist (if given), lower rlimits, chroot, drop groups, gid
+ * and uid, set no_new_privs, then verify (a bare hypercall fails EPERM, a
+ * DMOP to dom0 fails, a sub-op outside the allowlist fails EPERM, setuid(0)
+ * fails). @rep may be NULL.
  * Return: 0, or the negative errno of the first failed step, with @rep
- * naming it: -ENOTTY (a driver lacks its restrict ioctl), -EINVAL (bad
- * options; the file is restricted to another domain), -ENOTEMPTY (the chroot
- * directory is not empty), -EOPNOTSUPP (an allowlist was given), -EBADF (an
- * extra fd is not a Xen file), -EPERM (not privileged enough to drop),
+ * naming it: -ENOTTY (a driver lacks its restrict or allowlist ioctl),
+ * -EINVAL (bad options, a sub-op >= 64 in the allowlist; the file is
+ * restricted to another domain), -ENOTEMPTY (the chroot directory is not
+ * empty), -EBADF (an extra fd is not a Xen file), -EPERM (not privileged
+ * enough to drop; the allowlist would widen one already set),
  * -EPROTO (verification found a privilege still held), or the failing
  * system call's errno. @h may be NULL when @opts->extra_fds holds the
  * privcmd file(s) to restrict (e.g. those of other Xen libraries).
@@ -353,6 +443,13 @@ enum dmop_dev {
 /* dmop_fd_status.restricted_domid when the file is unrestricted. */
 #define DMOP_RESTRICT_NONE	(-2)
 
+/* dmop_fd_status.have: which groups of fdinfo keys the driver published. */
+#define DMOP_HAVE_COUNTERS	(1U << 0)	/* privcmd.dm_ops, _denied */
+#define DMOP_HAVE_ALLOWLIST	(1U << 1)	/* privcmd.allowlist */
+#define DMOP_HAVE_DENIED	(1U << 2)	/* privcmd.denied.*, evtchn.denied */
+#define DMOP_HAVE_MAPPED	(1U << 3)	/* privcmd.mapped_pages */
+#define DMOP_HAVE_PORTS		(1U << 4)	/* evtchn.ports */
+
 /**
  * struct dmop_fd_status - one open Xen file of a process.
  * @fd: its descriptor number in that process.
@@ -362,6 +459,13 @@ enum dmop_dev {
  * @have_counters: whether the DMOP counters below were published.
  * @dm_ops: DMOPs issued through the file.
  * @dm_ops_denied: DMOPs the driver refused.
+ * @have: DMOP_HAVE_* bits: which of the fields below the driver published.
+ * @audit: privcmd: the file's allowlist and counters, as dmop_query() gives
+ *	them for one's own file (its restricted_domid, dm_ops and
+ *	dm_ops_denied equal the fields above); the per-sub-op lines not
+ *	published are 0 (the driver prints only sub-ops used).
+ * @evtchn_ports: evtchn: ports bound through the file.
+ * @evtchn_denied: evtchn: binds the restriction refused.
  */
 struct dmop_fd_status {
 	int fd;
@@ -370,6 +474,10 @@ struct dmop_fd_status {
 	int have_counters;
 	uint64_t dm_ops;
 	uint64_t dm_ops_denied;
+	unsigned int have;
+	struct dmop_audit audit;
+	uint64_t evtchn_ports;
+	uint64_t evtchn_denied;
 };
 
 /**
@@ -422,6 +530,17 @@ int dmop_fdinfo_parse(const char *text, struct dmop_fd_status *st);
  * publish restriction or counters). Cannot fail.
  */
 int dmop_proc_unrestricted_dmops(const struct dmop_proc_status *p);
+
+/*
+ * dmop_proc_policy() - the DMOP allowlist the process's observed use implies:
+ * the sub-ops issued through any of its privcmd files (at least one call),
+ * ascending, into @ops (room for @max).
+ * Return: 0 and *@nr, -ENODATA (the driver publishes no per-sub-op counters:
+ * nothing can be said), -ERANGE (the process issued sub-ops >= 64 or too
+ * short DMOPs, which no allowlist can allow), -E2BIG (more than @max).
+ */
+int dmop_proc_policy(const struct dmop_proc_status *p, uint32_t *ops,
+		     unsigned int max, unsigned int *nr);
 
 /*
  * dmop_status_print() - write @procs as text, or as one JSON document with

@@ -61,6 +61,8 @@ int dmop_cli_parse(int argc, char *const argv[], struct dmop_cli_args *a,
 		a->cmd = DMOP_CMD_TRACE;
 	else if (!strcmp(cmd, "policy"))
 		a->cmd = DMOP_CMD_POLICY;
+	else if (!strcmp(cmd, "allowlist"))
+		a->cmd = DMOP_CMD_ALLOWLIST;
 	else
 		return usage_err(err, err_size, "unknown command '%s'", cmd);
 
@@ -78,7 +80,8 @@ int dmop_cli_parse(int argc, char *const argv[], struct dmop_cli_args *a,
 				a->json = 1;
 				continue;
 			}
-		} else if (!strcmp(arg, "--proc") && a->cmd == DMOP_CMD_STATUS) {
+		} else if (!strcmp(arg, "--proc") &&
+			   (a->cmd == DMOP_CMD_STATUS || a->cmd == DMOP_CMD_POLICY)) {
 			if (++i == argc)
 				return usage_err(err, err_size, "--proc needs a directory");
 			a->proc = argv[i];
@@ -89,11 +92,29 @@ int dmop_cli_parse(int argc, char *const argv[], struct dmop_cli_args *a,
 						 "--domid needs a domain id (0-32751)");
 			a->domid = v;
 			continue;
+		} else if ((!strcmp(arg, "--count") || !strcmp(arg, "--timeout")) &&
+			   a->cmd == DMOP_CMD_TRACE) {
+			if (++i == argc || parse_num(argv[i], 0x7fffffff, &v) || !v)
+				return usage_err(err, err_size, "%s needs a number (1 or more)",
+						 arg);
+			if (arg[2] == 'c')
+				a->count = v;
+			else
+				a->timeout = v;
+			continue;
+		} else if (a->cmd == DMOP_CMD_ALLOWLIST && a->nr_pids == 1 && !a->list) {
+			/* the sub-ops: names may start with anything but '-' */
+			if (arg[0] == '-')
+				return usage_err(err, err_size, "allowlist: '%s' is not a list of sub-ops",
+						 arg);
+			a->list = arg;
+			continue;
 		} else if (arg[0] != '-' && a->cmd != DMOP_CMD_TRACE) {
 			if (parse_num(arg, 0x7fffffff, &v) || !v)
 				return usage_err(err, err_size, "'%s' is not a pid", arg);
-			if (a->cmd == DMOP_CMD_POLICY && a->nr_pids)
-				return usage_err(err, err_size, "policy takes one pid");
+			if ((a->cmd == DMOP_CMD_POLICY || a->cmd == DMOP_CMD_ALLOWLIST) &&
+			    a->nr_pids)
+				return usage_err(err, err_size, "%s takes one pid", cmd);
 			if (a->nr_pids == DMOP_CLI_MAX_PIDS)
 				return usage_err(err, err_size, "more than %d pids",
 						 DMOP_CLI_MAX_PIDS);
@@ -104,6 +125,8 @@ int dmop_cli_parse(int argc, char *const argv[], struct dmop_cli_args *a,
 	}
 	if (a->cmd == DMOP_CMD_POLICY && !a->nr_pids)
 		return usage_err(err, err_size, "policy needs a pid");
+	if (a->cmd == DMOP_CMD_ALLOWLIST && !a->list)
+		return usage_err(err, err_size, "allowlist needs a pid and a list of sub-ops");
 	return 0;
 }
 
@@ -114,13 +137,20 @@ static const char usage_status[] =
 	"    chroot, no_new_privs. Exit 1 if a process issued DMOPs through an\n"
 	"    unrestricted privcmd file.\n";
 static const char usage_trace[] =
-	"dmop trace [--domid N]\n"
-	"    Follow DMOPs as they happen. Not yet available (needs the drivers'\n"
-	"    audit tracepoints): exits 4.\n";
+	"dmop trace [--domid N] [--count N] [--timeout S]\n"
+	"    Follow DMOPs and refusals as they happen, one line each (from the\n"
+	"    drivers' tracepoints, in a private tracefs instance removed on exit),\n"
+	"    for every domain or domain N; stop after N events or S seconds.\n";
 static const char usage_policy[] =
-	"dmop policy [--json] PID\n"
-	"    The DMOP allowlist a process would need, from its counters. Not yet\n"
-	"    available (needs the drivers' audit counters): exits 4.\n";
+	"dmop policy [--json] [--proc DIR] PID\n"
+	"    The DMOP allowlist the process's use so far implies (the sub-ops it\n"
+	"    issued through its privcmd files), as one line dmop allowlist and\n"
+	"    libdmop take.\n";
+static const char usage_allowlist[] =
+	"dmop allowlist PID LIST\n"
+	"    Narrow every privcmd file PID holds to the DMOP sub-ops of LIST\n"
+	"    (names or numbers, comma-separated; \"none\" for none). Allowlists only\n"
+	"    narrow; the process is not stopped (pidfd_getfd, needs ptrace rights).\n";
 
 void dmop_cli_usage(FILE *f, const char *topic)
 {
@@ -136,10 +166,16 @@ void dmop_cli_usage(FILE *f, const char *topic)
 		fputs(usage_policy, f);
 		return;
 	}
+	if (topic && !strcmp(topic, "allowlist")) {
+		fputs(usage_allowlist, f);
+		return;
+	}
 	fputs("usage: dmop COMMAND [ARGS]   (dmop --help, dmop --version)\n\n", f);
 	fputs(usage_status, f);
 	fputs(usage_trace, f);
 	fputs(usage_policy, f);
+	fputs(usage_allowlist, f);
 	fputs("\nexit codes: 0 ok, 1 unrestricted DMOPs found, 2 usage error,\n"
-	      "3 error (no such pid, /proc unreadable), 4 not yet available\n", f);
+	      "3 error (no such pid, /proc unreadable, refused), 4 the loaded drivers\n"
+	      "lack the audit interface the command needs (the in-tree drivers)\n", f);
 }

@@ -32,10 +32,6 @@ struct dmop_handle {
 	int privcmd_fd;
 	int evtchn_fd;
 	uint16_t restricted;	/* DMOP_DOMID_INVALID until restricted */
-	/*
-	 * The allowlist ioctl (audit issue) will set the kernel's list here
-	 * and keep a copy for dmop_after_setup()'s verification.
-	 */
 };
 
 /* The fd's device, from its rdev or path: DMOP_DEV_* or -1 (neither). */
@@ -43,6 +39,18 @@ int dmop_fd_kind(int fd);
 
 /* Restrict one file of kind @kind to @domid: 0 or -errno. */
 int dmop_restrict_fd(int fd, int kind, uint16_t domid);
+
+/* Narrow one privcmd file to the sub-ops of @mask: 0 or -errno. */
+int dmop_allowlist_fd(int fd, uint64_t mask);
+
+/* The sub-ops at @ops as a mask: 0, or -EINVAL for one >= 64. */
+int dmop_ops_mask(const uint32_t *ops, unsigned int nr, uint64_t *mask);
+
+/* IOCTL_PRIVCMD_AUDIT_QUERY on @fd into @a: 0 or -errno. */
+int dmop_query_fd(int fd, struct dmop_audit *a);
+
+/* One sub-op of a list (name, number or "op<N>"): 0 or -EINVAL. */
+int dmop_op_parse_one(const char *s, size_t len, uint32_t *op);
 
 /* JSON string escaping into @f (quotes included); -EIO on write error. */
 int dmop_json_string(FILE *f, const char *s);

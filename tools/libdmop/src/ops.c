@@ -37,8 +37,11 @@ DMOP_EXPORT const char *dmop_op_name(uint32_t op)
 	return op <= DMOP_OP_MAX ? op_names[op] : NULL;
 }
 
-/* One list item (@len bytes at @s): a name or a decimal number. */
-static int parse_op(const char *s, size_t len, uint32_t *op)
+/*
+ * One list item (@len bytes at @s): a name, a decimal number, or "op<N>"
+ * (how the driver's fdinfo writes sub-ops Xen 4.17 has no name for).
+ */
+int dmop_op_parse_one(const char *s, size_t len, uint32_t *op)
 {
 	char num[16];
 	char *end;
@@ -51,6 +54,10 @@ static int parse_op(const char *s, size_t len, uint32_t *op)
 			*op = i;
 			return 0;
 		}
+	}
+	if (len > 2 && !strncmp(s, "op", 2)) {
+		s += 2;
+		len -= 2;
 	}
 	if (len >= sizeof(num) || s[0] < '0' || s[0] > '9')
 		return -EINVAL;
@@ -81,7 +88,7 @@ DMOP_EXPORT int dmop_op_parse_list(const char *list, uint32_t *ops,
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		uint32_t op;
 		unsigned int i;
-		int err = parse_op(p, len, &op);
+		int err = dmop_op_parse_one(p, len, &op);
 
 		if (err)
 			return err;

@@ -31,6 +31,8 @@ struct setup_ctx {
 	int kinds[MAX_FILES];
 	unsigned int nr;
 	int privcmd;		/* the one used for verification */
+	int allowlist;		/* an allowlist was given ... */
+	uint64_t allowed;	/* ... with these sub-ops */
 };
 
 static const char *const step_names[DMOP_STEP_COUNT] = {
@@ -68,7 +70,8 @@ static const struct {
 };
 
 /* Steps after which the process is no longer what it was. */
-#define IRREVERSIBLE ((1U << DMOP_STEP_RESTRICT) | (1U << DMOP_STEP_RLIMITS) | \
+#define IRREVERSIBLE ((1U << DMOP_STEP_RESTRICT) | (1U << DMOP_STEP_ALLOWLIST) | \
+		      (1U << DMOP_STEP_RLIMITS) | \
 		      (1U << DMOP_STEP_CHROOT) | (1U << DMOP_STEP_GROUPS) | \
 		      (1U << DMOP_STEP_GID) | (1U << DMOP_STEP_UID) | \
 		      (1U << DMOP_STEP_NO_NEW_PRIVS))
@@ -155,6 +158,33 @@ static int add_file(struct setup_ctx *c, int fd, int kind)
 	return 0;
 }
 
+/*
+ * Before anything changes: every privcmd file must have the allowlist ioctl
+ * and must not lose a sub-op of the list already (narrow-only: EPERM later).
+ */
+static int check_allowlist(struct setup_ctx *c)
+{
+	for (unsigned int i = 0; i < c->nr; i++) {
+		struct dmop_audit a;
+		int err;
+
+		if (c->kinds[i] != DMOP_DEV_PRIVCMD)
+			continue;
+		err = dmop_query_fd(c->fds[i], &a);
+		if (err == -ENOTTY)
+			return fail(c, DMOP_STEP_CHECK, err,
+				    "the loaded xen-privcmd driver has no DMOP allowlist: load xen-dmop's xen-privcmd.ko");
+		if (err)
+			return fail(c, DMOP_STEP_CHECK, err,
+				    "reading the allowlist of privcmd fd %d", c->fds[i]);
+		if (a.allowlist_set && (c->allowed & ~a.allowed))
+			return fail(c, DMOP_STEP_CHECK, -EPERM,
+				    "privcmd fd %d was narrowed before and no longer allows every sub-op of the allowlist (allowlists only narrow)",
+				    c->fds[i]);
+	}
+	return 0;
+}
+
 static int check(struct setup_ctx *c, struct dmop_handle *h)
 {
 	const struct dmop_setup_opts *o = c->o;
@@ -169,9 +199,14 @@ static int check(struct setup_ctx *c, struct dmop_handle *h)
 	if (!o->domid || o->domid >= DMOP_DOMID_INVALID)
 		return fail(c, DMOP_STEP_CHECK, -EINVAL,
 			    "domid %u is not a guest", o->domid);
-	if (o->nr_allowlist)
-		return fail(c, DMOP_STEP_ALLOWLIST, -EOPNOTSUPP,
-			    "DMOP allowlists need the audit ioctls, not yet available");
+	c->allowlist = o->allowlist || o->nr_allowlist;
+	if (c->allowlist) {
+		err = dmop_ops_mask(o->allowlist, o->nr_allowlist, &c->allowed);
+		if (err)
+			return fail(c, DMOP_STEP_CHECK, err,
+				    "the allowlist holds a sub-op >= %d (or is NULL with %u entries)",
+				    DMOP_AUDIT_NR_OPS, o->nr_allowlist);
+	}
 	if (!(o->flags & DMOP_SETUP_NO_IDS)) {
 		if (!o->uid || !o->gid || o->uid == (uid_t)-1 || o->gid == (gid_t)-1)
 			return fail(c, DMOP_STEP_CHECK, -EINVAL,
@@ -214,7 +249,7 @@ static int check(struct setup_ctx *c, struct dmop_handle *h)
 	if (c->privcmd < 0)
 		return fail(c, DMOP_STEP_CHECK, -EINVAL,
 			    "no /dev/xen/privcmd file (handle or extra fd) to restrict");
-	return 0;
+	return c->allowlist ? check_allowlist(c) : 0;
 }
 
 static int restrict_all(struct setup_ctx *c, struct dmop_handle *h)
@@ -250,6 +285,23 @@ static int restrict_all(struct setup_ctx *c, struct dmop_handle *h)
 		c->rep->done |= 1U << DMOP_STEP_RESTRICT;
 	}
 	c->rep->done |= 1U << DMOP_STEP_RESTRICT;
+	return 0;
+}
+
+static int narrow_all(struct setup_ctx *c)
+{
+	for (unsigned int i = 0; i < c->nr; i++) {
+		int err;
+
+		if (c->kinds[i] != DMOP_DEV_PRIVCMD)
+			continue;
+		err = dmop_allowlist_fd(c->fds[i], c->allowed);
+		if (err)
+			return fail(c, DMOP_STEP_ALLOWLIST, err,
+				    "narrowing privcmd fd %d to %#llx", c->fds[i],
+				    (unsigned long long)c->allowed);
+		c->rep->done |= 1U << DMOP_STEP_ALLOWLIST;
+	}
 	return 0;
 }
 
@@ -300,6 +352,49 @@ static int drop_ids(struct setup_ctx *c)
 	return 0;
 }
 
+/*
+ * The kernel holds the list, and a sub-op outside it fails EPERM. The probe
+ * is a buffer too short for any struct xen_dm_op: should the driver let it
+ * through after all, Xen refuses it (EFAULT) without doing anything.
+ */
+static int verify_allowlist(struct setup_ctx *c)
+{
+	uint32_t probe_op[2] = { 0, 0 };
+	struct dmop_buf buf = { .ptr = probe_op, .size = sizeof(probe_op) };
+	struct dmop_handle probe = { .evtchn_fd = -1 };
+	int outside = -1;
+
+	for (int op = DMOP_AUDIT_NR_OPS - 1; op >= 0; op--)
+		if (!(c->allowed & (1ULL << op)))
+			outside = op;
+	for (unsigned int i = 0; i < c->nr; i++) {
+		struct dmop_audit a;
+		int err;
+
+		if (c->kinds[i] != DMOP_DEV_PRIVCMD)
+			continue;
+		err = dmop_query_fd(c->fds[i], &a);
+		if (err)
+			return fail(c, DMOP_STEP_VERIFY, err,
+				    "reading back the allowlist of privcmd fd %d", c->fds[i]);
+		if (!a.allowlist_set || a.allowed != c->allowed)
+			return fail(c, DMOP_STEP_VERIFY, -EPROTO,
+				    "privcmd fd %d allows %#llx, not the allowlist %#llx",
+				    c->fds[i], (unsigned long long)a.allowed,
+				    (unsigned long long)c->allowed);
+		if (outside < 0)
+			continue;
+		probe.privcmd_fd = c->fds[i];
+		probe_op[0] = outside;
+		err = dmop_op_raw(&probe, c->o->domid, &buf, 1);
+		if (err != -EPERM)
+			return fail(c, DMOP_STEP_VERIFY, -EPROTO,
+				    "sub-op %d, outside the allowlist, was not refused with EPERM through privcmd fd %d (%s)",
+				    outside, c->fds[i], err ? strerror(-err) : "it succeeded");
+	}
+	return 0;
+}
+
 static int verify(struct setup_ctx *c)
 {
 	struct privcmd_hypercall hc = {
@@ -341,6 +436,11 @@ static int verify(struct setup_ctx *c)
 		return fail(c, DMOP_STEP_VERIFY, -EPROTO,
 			    "a DMOP to domain %u was not refused with EPERM (%s)",
 			    other, err ? strerror(-err) : "it succeeded");
+	if (c->allowlist) {
+		err = verify_allowlist(c);
+		if (err)
+			return err;
+	}
 	if (!(c->o->flags & DMOP_SETUP_NO_IDS) && !setuid(0))
 		return fail(c, DMOP_STEP_VERIFY, -EPROTO, "setuid(0) still succeeds");
 	return 0;
@@ -365,6 +465,11 @@ DMOP_EXPORT int dmop_after_setup(struct dmop_handle *h,
 	err = restrict_all(&c, h);
 	if (err)
 		return err;
+	if (c.allowlist) {
+		err = narrow_all(&c);
+		if (err)
+			return err;
+	}
 	if (!(opts->flags & DMOP_SETUP_NO_RLIMITS)) {
 		err = lower_rlimits(&c);
 		if (err)
@@ -390,7 +495,7 @@ DMOP_EXPORT int dmop_after_setup(struct dmop_handle *h,
 		return err;
 	c.rep->done |= 1U << DMOP_STEP_VERIFY;
 	snprintf(c.rep->message, sizeof(c.rep->message),
-		 "restricted %u Xen file(s) to domain %u; deprivileged", c.nr,
-		 opts->domid);
+		 "restricted %u Xen file(s) to domain %u%s; deprivileged", c.nr,
+		 opts->domid, c.allowlist ? ", privcmd narrowed to the allowlist" : "");
 	return 0;
 }

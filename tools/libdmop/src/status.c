@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,26 +21,41 @@
 /*
  * The fdinfo keys of xen-dmop's drivers, "key:\tvalue" lines beside the
  * kernel's pos/flags/mnt_id. This table is the one place that knows them
- * (documented in libdmop(7)); a driver without them (the distro's) leaves
- * everything "unknown".
- *   <dev>.restricted_domid: decimal domid, or "none" when unrestricted
- *   privcmd.dm_ops:         DMOPs issued through the file (decimal)
- *   privcmd.dm_ops_denied:  DMOPs the driver refused (decimal)
+ * (Documentation/ABI/testing/procfs-xen-{privcmd,evtchn}-fdinfo, summed up
+ * in libdmop(7)); a driver without them (the distro's) leaves everything
+ * "unknown". `dmop status`, `dmop policy` and the end-to-end audit all read
+ * through it.
  */
-enum key_type { KEY_DOMID, KEY_COUNT };
+enum key_type {
+	KEY_DOMID,	/* decimal domid, or "none" */
+	KEY_U64,	/* decimal counter */
+	KEY_ALLOWLIST,	/* "all", "none", or sub-op names/op<N> */
+	KEY_DM_OP,	/* prefix: privcmd.dm_op.<name>: <calls> <failures> */
+};
+
+#define FD_OFF(f) offsetof(struct dmop_fd_status, f)
 
 static const struct fdinfo_key {
 	const char *name;
 	enum key_type type;
 	size_t off;
+	unsigned int have;
 } fdinfo_keys[] = {
-	{ "privcmd.restricted_domid", KEY_DOMID,
-	  offsetof(struct dmop_fd_status, restricted_domid) },
-	{ "evtchn.restricted_domid", KEY_DOMID,
-	  offsetof(struct dmop_fd_status, restricted_domid) },
-	{ "privcmd.dm_ops", KEY_COUNT, offsetof(struct dmop_fd_status, dm_ops) },
-	{ "privcmd.dm_ops_denied", KEY_COUNT,
-	  offsetof(struct dmop_fd_status, dm_ops_denied) },
+	{ "privcmd.restricted_domid", KEY_DOMID, FD_OFF(restricted_domid), 0 },
+	{ "evtchn.restricted_domid", KEY_DOMID, FD_OFF(restricted_domid), 0 },
+	{ "privcmd.allowlist", KEY_ALLOWLIST, FD_OFF(audit), DMOP_HAVE_ALLOWLIST },
+	{ "privcmd.dm_ops", KEY_U64, FD_OFF(dm_ops), DMOP_HAVE_COUNTERS },
+	{ "privcmd.dm_ops_denied", KEY_U64, FD_OFF(dm_ops_denied), DMOP_HAVE_COUNTERS },
+	{ "privcmd.denied.hypercall", KEY_U64,
+	  FD_OFF(audit.denied[DMOP_DENIED_HYPERCALL]), DMOP_HAVE_DENIED },
+	{ "privcmd.denied.domid", KEY_U64,
+	  FD_OFF(audit.denied[DMOP_DENIED_DOMID]), DMOP_HAVE_DENIED },
+	{ "privcmd.denied.allowlist", KEY_U64,
+	  FD_OFF(audit.denied[DMOP_DENIED_ALLOWLIST]), DMOP_HAVE_DENIED },
+	{ "privcmd.mapped_pages", KEY_U64, FD_OFF(audit.mapped_pages), DMOP_HAVE_MAPPED },
+	{ "privcmd.dm_op.", KEY_DM_OP, FD_OFF(audit), DMOP_HAVE_COUNTERS },
+	{ "evtchn.ports", KEY_U64, FD_OFF(evtchn_ports), DMOP_HAVE_PORTS },
+	{ "evtchn.denied", KEY_U64, FD_OFF(evtchn_denied), DMOP_HAVE_DENIED },
 };
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -53,13 +69,66 @@ static int parse_u64(const char *s, uint64_t *v)
 	return errno || *end ? -EINVAL : 0;
 }
 
-static int apply_key(const struct fdinfo_key *k, const char *val,
-		     struct dmop_fd_status *st)
+static int parse_allowlist(const char *val, struct dmop_audit *a)
+{
+	uint64_t mask = 0;
+
+	a->allowlist_set = 1;
+	if (!strcmp(val, "all")) {
+		a->allowlist_set = 0;
+		mask = ~0ULL;
+	} else if (strcmp(val, "none")) {
+		for (const char *p = val;; ) {
+			size_t len = strcspn(p, ",");
+			uint32_t op;
+
+			if (dmop_op_parse_one(p, len, &op) || op >= DMOP_AUDIT_NR_OPS)
+				return -EINVAL;
+			mask |= 1ULL << op;
+			if (!p[len])
+				break;
+			p += len + 1;
+		}
+	}
+	a->allowed = mask;
+	return 0;
+}
+
+/* "privcmd.dm_op.<name>" (@name, @nlen) with "<calls> <failures>". */
+static int parse_dm_op(const char *name, size_t nlen, const char *val,
+		       struct dmop_audit *a)
+{
+	uint64_t *calls, *failures;
+	char c[24], f[24];
+	uint64_t vc, vf;
+	uint32_t op;
+
+	if (nlen == 5 && !strncmp(name, "other", 5)) {
+		calls = &a->calls_other;
+		failures = &a->failures_other;
+	} else {
+		if (dmop_op_parse_one(name, nlen, &op) || op >= DMOP_AUDIT_NR_OPS)
+			return -EINVAL;
+		calls = &a->calls[op];
+		failures = &a->failures[op];
+	}
+	if (sscanf(val, "%23s %23s", c, f) != 2 || parse_u64(c, &vc) ||
+	    parse_u64(f, &vf) || vf > vc)
+		return -EINVAL;
+	*calls = vc;
+	*failures = vf;
+	return 0;
+}
+
+static int apply_key(const struct fdinfo_key *k, const char *key, size_t klen,
+		     const char *val, struct dmop_fd_status *st)
 {
 	char *field = (char *)st + k->off;
 	uint64_t v;
+	int err = 0;
 
-	if (k->type == KEY_DOMID) {
+	switch (k->type) {
+	case KEY_DOMID:
 		if (!strcmp(val, "none")) {
 			*(int32_t *)field = DMOP_RESTRICT_NONE;
 			return 0;
@@ -69,13 +138,36 @@ static int apply_key(const struct fdinfo_key *k, const char *val,
 		*(int32_t *)field = v == DMOP_DOMID_INVALID ? DMOP_RESTRICT_NONE
 							     : (int32_t)v;
 		return 0;
+	case KEY_U64:
+		err = parse_u64(val, &v);
+		if (!err)
+			*(uint64_t *)field = v;
+		break;
+	case KEY_ALLOWLIST:
+		err = parse_allowlist(val, &st->audit);
+		break;
+	case KEY_DM_OP:
+		err = parse_dm_op(key + strlen(k->name), klen - strlen(k->name), val,
+				  &st->audit);
+		break;
 	}
-	if (parse_u64(val, &v))
+	if (err)
 		return -EINVAL;
-	*(uint64_t *)field = v;
-	/* both counters come together from a driver that has them */
-	st->have_counters = 1;
+	st->have |= k->have;
 	return 0;
+}
+
+static const struct fdinfo_key *find_key(const char *key, size_t klen)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fdinfo_keys); i++) {
+		const struct fdinfo_key *k = &fdinfo_keys[i];
+		size_t n = strlen(k->name);
+
+		if (k->type == KEY_DM_OP ? klen > n && !strncmp(k->name, key, n) :
+		    klen == n && !strncmp(k->name, key, n))
+			return k;
+	}
+	return NULL;
 }
 
 DMOP_EXPORT int dmop_fdinfo_parse(const char *text, struct dmop_fd_status *st)
@@ -88,36 +180,42 @@ DMOP_EXPORT int dmop_fdinfo_parse(const char *text, struct dmop_fd_status *st)
 	st->have_counters = 0;
 	st->dm_ops = 0;
 	st->dm_ops_denied = 0;
+	st->have = 0;
+	memset(&st->audit, 0, sizeof(st->audit));
+	st->audit.allowlist_set = -1;
+	st->audit.allowed = ~0ULL;
+	st->evtchn_ports = 0;
+	st->evtchn_denied = 0;
 	while (line && *line) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		const char *colon = memchr(line, ':', len);
+		const struct fdinfo_key *k;
 
-		if (colon) {
-			char val[64];
+		if (colon && (k = find_key(line, colon - line))) {
+			char val[1024];
 			const char *v = colon + 1;
-			size_t klen = colon - line, vlen;
+			size_t vlen;
 
 			while (v < line + len && isspace((unsigned char)*v))
 				v++;
 			vlen = line + len - v;
 			while (vlen && isspace((unsigned char)v[vlen - 1]))
 				vlen--;
-			for (size_t i = 0; i < ARRAY_SIZE(fdinfo_keys); i++) {
-				const struct fdinfo_key *k = &fdinfo_keys[i];
-
-				if (strlen(k->name) != klen || strncmp(k->name, line, klen))
-					continue;
-				if (vlen >= sizeof(val))
-					return -EINVAL;
-				memcpy(val, v, vlen);
-				val[vlen] = '\0';
-				if (apply_key(k, val, st))
-					return -EINVAL;
-			}
+			if (vlen >= sizeof(val))
+				return -EINVAL;
+			memcpy(val, v, vlen);
+			val[vlen] = '\0';
+			if (apply_key(k, line, colon - line, val, st))
+				return -EINVAL;
 		}
 		line = nl ? nl + 1 : NULL;
 	}
+	/* both counters come together from a driver that has them */
+	st->have_counters = !!(st->have & DMOP_HAVE_COUNTERS);
+	st->audit.restricted_domid = st->restricted_domid;
+	st->audit.dm_ops = st->dm_ops;
+	st->audit.dm_ops_denied = st->dm_ops_denied;
 	return 0;
 }
 
@@ -138,6 +236,38 @@ DMOP_EXPORT int dmop_proc_unrestricted_dmops(const struct dmop_proc_status *p)
 		unknown = 1;
 	}
 	return unknown ? -1 : 0;
+}
+
+DMOP_EXPORT int dmop_proc_policy(const struct dmop_proc_status *p, uint32_t *ops,
+				 unsigned int max, unsigned int *nr)
+{
+	uint32_t used[DMOP_AUDIT_NR_OPS];
+	uint64_t mask = 0, other = 0;
+	unsigned int n;
+
+	if (!p || !nr || (max && !ops))
+		return -EINVAL;
+	for (unsigned int i = 0; i < p->nr_fds; i++) {
+		const struct dmop_fd_status *f = &p->fds[i];
+
+		if (f->dev != DMOP_DEV_PRIVCMD)
+			continue;
+		/* a file we cannot see into could have used anything */
+		if (!(f->have & DMOP_HAVE_COUNTERS))
+			return -ENODATA;
+		for (unsigned int op = 0; op < DMOP_AUDIT_NR_OPS; op++)
+			if (f->audit.calls[op])
+				mask |= 1ULL << op;
+		other += f->audit.calls_other;
+	}
+	if (other)
+		return -ERANGE;
+	n = dmop_audit_ops(mask, used);
+	if (n > max)
+		return -E2BIG;
+	memcpy(ops, used, n * sizeof(used[0]));
+	*nr = n;
+	return 0;
 }
 
 /* Read a small procfs file into @buf (NUL-terminated): 0 or -errno. */
@@ -248,7 +378,7 @@ static int scan_pid(const char *proc, pid_t pid, struct dmop_proc_status *p,
 	}
 	while ((d = readdir(fds))) {
 		struct dmop_fd_status f = { 0 };
-		char info[4096];
+		char info[8192];
 		ssize_t n;
 		int kind;
 
@@ -269,8 +399,7 @@ static int scan_pid(const char *proc, pid_t pid, struct dmop_proc_status *p,
 		if (read_file(path, info, sizeof(info)) ||
 		    dmop_fdinfo_parse(info, &f)) {
 			/* unreadable or malformed: say unknown, not wrong */
-			f.restricted_domid = DMOP_RESTRICT_UNKNOWN;
-			f.have_counters = 0;
+			dmop_fdinfo_parse("", &f);
 		}
 		f.fd = atoi(d->d_name);
 		f.dev = kind;
@@ -393,6 +522,68 @@ static const char *tri(int v, const char *yes, const char *no)
 	return v < 0 ? "unknown" : v ? yes : no;
 }
 
+/* A sub-op as the driver's fdinfo names it. */
+static const char *op_label(uint32_t op, char *buf, size_t size)
+{
+	const char *name = dmop_op_name(op);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "op%u", (unsigned int)op);
+	return buf;
+}
+
+static void print_allowlist_text(FILE *f, const struct dmop_audit *a)
+{
+	char buf[16];
+	int first = 1;
+
+	if (!a->allowlist_set) {
+		fputs("all (no allowlist)", f);
+		return;
+	}
+	if (!a->allowed)
+		fputs("none", f);
+	for (uint32_t op = 0; op < DMOP_AUDIT_NR_OPS; op++) {
+		if (!(a->allowed & (1ULL << op)))
+			continue;
+		fprintf(f, "%s%s", first ? "" : ",", op_label(op, buf, sizeof(buf)));
+		first = 0;
+	}
+}
+
+/* The privcmd file's allowlist, denials and per-sub-op table, if published. */
+static void print_audit_text(FILE *f, const struct dmop_fd_status *x)
+{
+	const struct dmop_audit *a = &x->audit;
+	char buf[16];
+	int any = 0;
+
+	if (x->have & DMOP_HAVE_ALLOWLIST) {
+		fputs("    allowlist: ", f);
+		print_allowlist_text(f, a);
+		fputc('\n', f);
+	}
+	if (x->have & DMOP_HAVE_DENIED)
+		fprintf(f, "    denied: hypercall %" PRIu64 ", domid %" PRIu64
+			", allowlist %" PRIu64 "\n", a->denied[DMOP_DENIED_HYPERCALL],
+			a->denied[DMOP_DENIED_DOMID], a->denied[DMOP_DENIED_ALLOWLIST]);
+	if (x->have & DMOP_HAVE_MAPPED)
+		fprintf(f, "    mapped pages: %" PRIu64 "\n", a->mapped_pages);
+	for (uint32_t op = 0; op <= DMOP_AUDIT_NR_OPS; op++) {
+		int other = op == DMOP_AUDIT_NR_OPS;
+		uint64_t calls = other ? a->calls_other : a->calls[op];
+		uint64_t fails = other ? a->failures_other : a->failures[op];
+
+		if (!calls)
+			continue;
+		if (!any++)
+			fprintf(f, "    %-34s %10s %10s\n", "sub-op", "calls", "failures");
+		fprintf(f, "    %-34s %10" PRIu64 " %10" PRIu64 "\n",
+			other ? "other" : op_label(op, buf, sizeof(buf)), calls, fails);
+	}
+}
+
 static int print_text(FILE *f, const struct dmop_proc_status *procs, size_t nr)
 {
 	unsigned int unknown = 0;
@@ -425,7 +616,13 @@ static int print_text(FILE *f, const struct dmop_proc_status *procs, size_t nr)
 					x->dm_ops, x->dm_ops_denied);
 			else if (x->dev == DMOP_DEV_PRIVCMD)
 				fprintf(f, ", dm_ops unknown");
+			if (x->dev == DMOP_DEV_EVTCHN && (x->have & DMOP_HAVE_PORTS))
+				fprintf(f, ", ports %" PRIu64, x->evtchn_ports);
+			if (x->dev == DMOP_DEV_EVTCHN && (x->have & DMOP_HAVE_DENIED))
+				fprintf(f, " (binds denied %" PRIu64 ")", x->evtchn_denied);
 			fputc('\n', f);
+			if (x->dev == DMOP_DEV_PRIVCMD)
+				print_audit_text(f, x);
 			if (x->restricted_domid == DMOP_RESTRICT_UNKNOWN)
 				unknown++;
 		}
@@ -447,6 +644,65 @@ static void json_u64_or_null(FILE *f, const char *key, int have, uint64_t v)
 static void json_tri(FILE *f, const char *key, int v)
 {
 	fprintf(f, ",\"%s\":%s", key, v < 0 ? "null" : v ? "true" : "false");
+}
+
+/*
+ * "allowlist": "all" or [names] (null: unknown), "denied": {...},
+ * "mapped_pages", and "dm_op": {name: {"calls", "failures"}} for the
+ * sub-ops used (null when the driver publishes no per-sub-op counters).
+ */
+static void print_audit_json(FILE *f, const struct dmop_fd_status *x)
+{
+	const struct dmop_audit *a = &x->audit;
+	char buf[16];
+	int first = 1;
+
+	fputs(",\"allowlist\":", f);
+	if (!(x->have & DMOP_HAVE_ALLOWLIST)) {
+		fputs("null", f);
+	} else if (!a->allowlist_set) {
+		fputs("\"all\"", f);
+	} else {
+		fputc('[', f);
+		for (uint32_t op = 0; op < DMOP_AUDIT_NR_OPS; op++) {
+			if (!(a->allowed & (1ULL << op)))
+				continue;
+			fprintf(f, "%s\"%s\"", first ? "" : ",", op_label(op, buf, sizeof(buf)));
+			first = 0;
+		}
+		fputc(']', f);
+	}
+	if (x->have & DMOP_HAVE_DENIED)
+		fprintf(f, ",\"denied\":{\"hypercall\":%" PRIu64 ",\"domid\":%" PRIu64
+			",\"allowlist\":%" PRIu64 "}", a->denied[DMOP_DENIED_HYPERCALL],
+			a->denied[DMOP_DENIED_DOMID], a->denied[DMOP_DENIED_ALLOWLIST]);
+	else
+		fputs(",\"denied\":null", f);
+	json_u64_or_null(f, "mapped_pages", x->have & DMOP_HAVE_MAPPED, a->mapped_pages);
+	fputs(",\"dm_op\":", f);
+	if (!(x->have & DMOP_HAVE_COUNTERS)) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	first = 1;
+	for (uint32_t op = 0; op <= DMOP_AUDIT_NR_OPS; op++) {
+		int other = op == DMOP_AUDIT_NR_OPS;
+		uint64_t calls = other ? a->calls_other : a->calls[op];
+
+		if (!calls)
+			continue;
+		fprintf(f, "%s\"%s\":{\"op\":", first ? "" : ",",
+			other ? "other" : op_label(op, buf, sizeof(buf)));
+		if (other)
+			fputs("null", f);
+		else
+			fprintf(f, "%u", (unsigned int)op);
+		fprintf(f, ",\"calls\":%" PRIu64 ",\"failures\":%" PRIu64 "}", calls,
+			other ? a->failures_other : a->failures[op]);
+		first = 0;
+	}
+	fputc('}', f);
 }
 
 static int print_json(FILE *f, const struct dmop_proc_status *procs, size_t nr)
@@ -477,6 +733,14 @@ static int print_json(FILE *f, const struct dmop_proc_status *procs, size_t nr)
 				fputs(",\"restricted_domid\":null", f);
 			json_u64_or_null(f, "dm_ops", counters, x->dm_ops);
 			json_u64_or_null(f, "dm_ops_denied", counters, x->dm_ops_denied);
+			if (x->dev == DMOP_DEV_PRIVCMD) {
+				print_audit_json(f, x);
+			} else {
+				json_u64_or_null(f, "ports", x->have & DMOP_HAVE_PORTS,
+						 x->evtchn_ports);
+				json_u64_or_null(f, "binds_denied", x->have & DMOP_HAVE_DENIED,
+						 x->evtchn_denied);
+			}
 			fputc('}', f);
 		}
 		fputs("]}", f);

@@ -81,6 +81,23 @@ static void test_cli(void)
 	      a.nr_pids == 1 && a.pids[0] == 42);
 	CHECK(parse(&a, 4, "policy", "1", "2") == DMOP_EXIT_USAGE);
 	CHECK(parse(&a, 3, "status", "--domid") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 4, "policy", "--json", "42") == 0 && a.json && a.pids[0] == 42);
+	CHECK(parse(&a, 8, "trace", "--domid", "3", "--count", "2", "--timeout", "30") == 0 &&
+	      a.domid == 3 && a.count == 2 && a.timeout == 30);
+	CHECK(parse(&a, 2, "trace") == 0 && !a.count && !a.timeout);
+	CHECK(parse(&a, 4, "trace", "--count", "0") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 3, "trace", "--timeout") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 4, "trace", "--timeout", "x") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 4, "status", "--count", "1") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 4, "allowlist", "42", "nr_vcpus,inject_msi") == 0 &&
+	      a.cmd == DMOP_CMD_ALLOWLIST && a.nr_pids == 1 && a.pids[0] == 42 &&
+	      !strcmp(a.list, "nr_vcpus,inject_msi"));
+	CHECK(parse(&a, 4, "allowlist", "42", "20") == 0 && !strcmp(a.list, "20"));
+	CHECK(parse(&a, 3, "allowlist", "42") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 2, "allowlist") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 4, "allowlist", "42", "--json") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 5, "allowlist", "42", "a", "b") == DMOP_EXIT_USAGE);
+	CHECK(parse(&a, 3, "help", "allowlist") == 0 && !strcmp(a.help_topic, "allowlist"));
 }
 
 /* ------------------------------------------------------------- op names */
@@ -110,6 +127,16 @@ static void test_op_names(void)
 	CHECK(dmop_op_parse_list("4294967296", ops, 8, &nr) == -EINVAL);
 	CHECK(dmop_op_parse_list("1,2,3", ops, 2, &nr) == -E2BIG);
 	CHECK(dmop_op_parse_list(NULL, ops, 2, &nr) == -EINVAL);
+	/* the driver's fdinfo names unnamed sub-ops op<N>: those parse too */
+	CHECK(dmop_op_parse_list("op21,op0,nr_vcpus", ops, 8, &nr) == 0 && nr == 3 &&
+	      ops[0] == 21 && ops[1] == 0 && ops[2] == 20);
+	CHECK(dmop_op_parse_list("op", ops, 8, &nr) == -EINVAL);
+	CHECK(dmop_op_parse_list("opx", ops, 8, &nr) == -EINVAL);
+
+	/* masks */
+	CHECK(dmop_audit_ops(0, ops) == 0);
+	CHECK(dmop_audit_ops((1ULL << 63) | (1ULL << 20) | 2, ops) == 3 && ops[0] == 1 &&
+	      ops[1] == 20 && ops[2] == 63);
 
 	/* every name round-trips */
 	for (uint32_t i = 0; i < DMOP_OP_MAX; i++)
@@ -159,6 +186,160 @@ static void test_fdinfo(void)
 	CHECK(dmop_fdinfo_parse("privcmd.dm_ops:\t-1\n", &st) == -EINVAL);
 	CHECK(dmop_fdinfo_parse("privcmd.dm_ops:\t18446744073709551616\n", &st) == -EINVAL);
 	CHECK(dmop_fdinfo_parse(NULL, &st) == -EINVAL);
+	/* older keys only: nothing of the audit keys known */
+	CHECK(dmop_fdinfo_parse("privcmd.restricted_domid:\t5\nprivcmd.dm_ops:\t1\n", &st) == 0);
+	CHECK(st.have == DMOP_HAVE_COUNTERS && st.audit.allowlist_set == -1 &&
+	      st.audit.allowed == ~0ULL);
+}
+
+/* The privcmd keys as the driver prints them (Documentation/ABI/testing). */
+static const char full_privcmd[] =
+	"pos:\t0\nflags:\t02000002\nmnt_id:\t15\nino:\t1033\n"
+	"privcmd.restricted_domid:\t3\n"
+	"privcmd.allowlist:\tset_ioreq_server_state,set_isa_irq_level,nr_vcpus,op40\n"
+	"privcmd.dm_ops:\t124\n"
+	"privcmd.dm_ops_denied:\t1\n"
+	"privcmd.denied.hypercall:\t4\n"
+	"privcmd.denied.domid:\t0\n"
+	"privcmd.denied.allowlist:\t1\n"
+	"privcmd.mapped_pages:\t2\n"
+	"privcmd.dm_op.set_isa_irq_level:\t118 0\n"
+	"privcmd.dm_op.op40:\t1 1\n"
+	"privcmd.dm_op.nr_vcpus:\t2 0\n";
+
+static void test_fdinfo_audit(void)
+{
+	struct dmop_fd_status st;
+
+	CHECK(dmop_fdinfo_parse(full_privcmd, &st) == 0);
+	CHECK(st.restricted_domid == 3 && st.audit.restricted_domid == 3);
+	CHECK(st.have == (DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED |
+			  DMOP_HAVE_MAPPED));
+	CHECK(st.have_counters && st.dm_ops == 124 && st.audit.dm_ops == 124);
+	CHECK(st.dm_ops_denied == 1 && st.audit.dm_ops_denied == 1);
+	CHECK(st.audit.allowlist_set == 1);
+	CHECK(st.audit.allowed == ((1ULL << 5) | (1ULL << 9) | (1ULL << 20) | (1ULL << 40)));
+	CHECK(st.audit.denied[DMOP_DENIED_HYPERCALL] == 4 &&
+	      st.audit.denied[DMOP_DENIED_DOMID] == 0 &&
+	      st.audit.denied[DMOP_DENIED_ALLOWLIST] == 1);
+	CHECK(st.audit.mapped_pages == 2);
+	CHECK(st.audit.calls[9] == 118 && st.audit.failures[9] == 0);
+	CHECK(st.audit.calls[20] == 2 && st.audit.calls[40] == 1 && st.audit.failures[40] == 1);
+	CHECK(st.audit.calls[1] == 0 && st.audit.calls_other == 0);
+
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\tall\n", &st) == 0);
+	CHECK(st.have == DMOP_HAVE_ALLOWLIST && st.audit.allowlist_set == 0 &&
+	      st.audit.allowed == ~0ULL);
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\tnone\n", &st) == 0);
+	CHECK(st.audit.allowlist_set == 1 && st.audit.allowed == 0);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.other:\t7 3\n", &st) == 0);
+	CHECK(st.audit.calls_other == 7 && st.audit.failures_other == 3 &&
+	      st.have == DMOP_HAVE_COUNTERS);
+	CHECK(dmop_fdinfo_parse("evtchn.restricted_domid:\t4\nevtchn.ports:\t2\n"
+				"evtchn.denied:\t5\nevtchn.ring_size:\t64\n", &st) == 0);
+	CHECK(st.restricted_domid == 4 && st.evtchn_ports == 2 && st.evtchn_denied == 5 &&
+	      st.have == (DMOP_HAVE_PORTS | DMOP_HAVE_DENIED));
+
+	/* malformed values of known keys */
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\tbogus\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\top64\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\tnr_vcpus,\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.nr_vcpus:\t5\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.nr_vcpus:\t1 2\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.bogus:\t1 0\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.op64:\t1 0\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.mapped_pages:\t-1\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("evtchn.ports:\tx\n", &st) == -EINVAL);
+}
+
+/* dmop_proc_policy(): the sub-ops the counters of all privcmd files show. */
+static void test_policy(void)
+{
+	struct dmop_fd_status f[3];
+	struct dmop_proc_status p = { .pid = 1, .nr_fds = 3, .fds = f };
+	uint32_t ops[DMOP_AUDIT_NR_OPS];
+	unsigned int nr;
+	char buf[256];
+
+	CHECK(dmop_fdinfo_parse(full_privcmd, &f[0]) == 0);
+	CHECK(dmop_fdinfo_parse("privcmd.restricted_domid:\t3\nprivcmd.dm_ops:\t3\n"
+				"privcmd.dm_op.create_ioreq_server:\t1 0\n"
+				"privcmd.dm_op.nr_vcpus:\t2 2\n", &f[1]) == 0);
+	CHECK(dmop_fdinfo_parse("evtchn.restricted_domid:\t3\n", &f[2]) == 0);
+	f[0].dev = f[1].dev = DMOP_DEV_PRIVCMD;
+	f[2].dev = DMOP_DEV_EVTCHN;
+	CHECK(dmop_proc_policy(&p, ops, DMOP_AUDIT_NR_OPS, &nr) == 0);
+	CHECK(nr == 4 && ops[0] == 1 && ops[1] == 9 && ops[2] == 20 && ops[3] == 40);
+	CHECK(dmop_op_format_list(ops, nr, buf, sizeof(buf)) == 0 &&
+	      !strcmp(buf, "create_ioreq_server,set_isa_irq_level,nr_vcpus,40"));
+	CHECK(dmop_proc_policy(&p, ops, 3, &nr) == -E2BIG);
+	/* sub-ops >= 64: no allowlist can hold them */
+	f[1].audit.calls_other = 1;
+	CHECK(dmop_proc_policy(&p, ops, DMOP_AUDIT_NR_OPS, &nr) == -ERANGE);
+	f[1].audit.calls_other = 0;
+	/* a privcmd file without counters (in-tree driver): nothing to say */
+	CHECK(dmop_fdinfo_parse("pos:\t0\n", &f[1]) == 0);
+	f[1].dev = DMOP_DEV_PRIVCMD;
+	CHECK(dmop_proc_policy(&p, ops, DMOP_AUDIT_NR_OPS, &nr) == -ENODATA);
+	/* no DMOP at all: the empty list */
+	p.fds = &f[2];
+	p.nr_fds = 1;
+	CHECK(dmop_proc_policy(&p, ops, DMOP_AUDIT_NR_OPS, &nr) == 0 && nr == 0);
+	CHECK(dmop_proc_policy(NULL, ops, 1, &nr) == -EINVAL);
+}
+
+/* `dmop trace`'s formatting of trace_pipe lines (fields as the ABI doc says). */
+static void test_trace_format(void)
+{
+	char out[1400];
+
+	CHECK(dmop_trace_format("  qemu-system-i38-812     [000] .....   123.456789: dm_op: "
+				"domid=3 op=9 nr_bufs=1 result=0", -1, out, sizeof(out)) == 1);
+	CHECK(!strcmp(out, "123.456789 qemu-system-i38-812 dm_op set_isa_irq_level to domain 3: ok"));
+	CHECK(dmop_trace_format("  qemu-system-i38-812     [000] .....   123.456789: dm_op: "
+				"domid=3 op=9 nr_bufs=1 result=0", 4, out, sizeof(out)) == 0);
+	CHECK(dmop_trace_format("dm-7 [001] d..1. 5.000001: dm_op: domid=4 op=20 nr_bufs=1 result=-3",
+				4, out, sizeof(out)) == 1);
+	CHECK(!strcmp(out, "5.000001 dm-7 dm_op nr_vcpus to domain 4: failed -3 (No such process)"));
+	CHECK(dmop_trace_format("a b-9 [000] ..... 7.5: dm_op: domid=4 op=4294967295 nr_bufs=1 result=-14",
+				-1, out, sizeof(out)) == 1);
+	CHECK(strstr(out, "7.5 a b-9 dm_op (buffer too short for a sub-op) to domain 4") == out);
+	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: denied: ioctl=dm_op target=5 restricted=3 "
+				"op=0 reason=domid", 5, out, sizeof(out)) == 1);
+	CHECK(!strcmp(out, "8.0 x-1 DENIED privcmd dm_op to domain 5 (restricted to 3): "
+		      "another domain than the restriction's"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: denied: ioctl=dm_op target=3 restricted=3 "
+				"op=12 reason=allowlist", 3, out, sizeof(out)) == 1);
+	CHECK(strstr(out, "(restricted to 3): sub-op set_mem_type outside the allowlist"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: denied: ioctl=hypercall target=32756 "
+				"restricted=3 op=0 reason=hypercall", -1, out, sizeof(out)) == 1);
+	CHECK(strstr(out, "DENIED privcmd hypercall to domain none (restricted to 3): raw hypercall"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: denied: ioctl=dm_op target=5 restricted=3 "
+				"op=0 reason=domid", 6, out, sizeof(out)) == 0);
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: denied: ioctl=virq target=32756 restricted=3",
+				3, out, sizeof(out)) == 1);
+	CHECK(!strcmp(out, "9.0 x-1 DENIED evtchn bind virq to domain none (restricted to 3)"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: restrict: domid=3 again=1", -1, out,
+				sizeof(out)) == 1 && strstr(out, "privcmd restricted to domain 3 (again)"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: restrict: domid=3", 3, out,
+				sizeof(out)) == 1 && strstr(out, "evtchn restricted to domain 3"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: restrict: domid=3", 2, out,
+				sizeof(out)) == 0);
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: allowlist: old=0xffffffffffffffff "
+				"allowed=0x100200", -1, out, sizeof(out)) == 1);
+	CHECK(!strcmp(out, "9.0 x-1 privcmd allowlist narrowed to set_isa_irq_level,nr_vcpus (was all)"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: allowlist: old=0x100200 allowed=0",
+				-1, out, sizeof(out)) == 1 && strstr(out, "narrowed to none") &&
+	      !strstr(out, "was all"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: allowlist: old=0x1 allowed=0", 3, out,
+				sizeof(out)) == 0);
+	/* other events, and lines that are none */
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: sched_switch: prev=a", -1, out,
+				sizeof(out)) == 0);
+	CHECK(dmop_trace_format("# tracer: nop", -1, out, sizeof(out)) == -EINVAL);
+	CHECK(dmop_trace_format("", -1, out, sizeof(out)) == -EINVAL);
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: dm_op: domid=3 op=9", -1, out,
+				sizeof(out)) == -EINVAL);
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -246,6 +427,12 @@ static void make_fake_proc(void)
 		"/dev/xen/privcmd", "pos:\t0\nflags:\t02\n",
 	};
 	static const char *const none[] = { "/dev/null", "pos:\t0\n" };
+	/* every audit key: an allowlisted device model */
+	static const char *const audited[] = {
+		"/dev/xen/privcmd", full_privcmd,
+		"/dev/xen/evtchn", "evtchn.restricted_domid:\t3\nevtchn.ports:\t2\n"
+			"evtchn.denied:\t1\nevtchn.ring_size:\t64\nevtchn.pending:\t0\n",
+	};
 
 	if (!mkdtemp(proc_dir)) {
 		perror("mkdtemp");
@@ -256,6 +443,7 @@ static void make_fake_proc(void)
 	fake_proc(300, "xenstored\n", STATUS("0", "0"), "/", 1, idle);
 	fake_proc(400, "intree\n", STATUS("0", "0"), "/", 1, intree);
 	fake_proc(500, "bash\n", STATUS("0", "0"), "/", 1, none);
+	fake_proc(600, "qemu-audit\n", STATUS("131075", "1"), "/run/qemu-root-3", 2, audited);
 }
 
 static char *run(const char *args, int *rc)
@@ -283,8 +471,8 @@ static void test_status_scan(void)
 
 	make_fake_proc();
 	CHECK(dmop_status_scan(proc_dir, NULL, 0, &procs, &nr) == 0);
-	CHECK(nr == 4);
-	if (nr != 4)
+	CHECK(nr == 5);
+	if (nr != 5)
 		return;
 	CHECK(procs[0].pid == 100 && !strcmp(procs[0].comm, "qemu-dm"));
 	CHECK(procs[0].uid == 131075 && procs[0].euid == 131075);
@@ -309,14 +497,26 @@ static void test_status_scan(void)
 		      "\"uid\":131075,\"euid\":131075,\"chrooted\":true,\"no_new_privs\":true,"
 		      "\"unrestricted_dmops\":false,\"files\":[{\"fd\":3,\"device\":\"privcmd\","
 		      "\"restriction\":\"domain\",\"restricted_domid\":3,\"dm_ops\":10,"
-		      "\"dm_ops_denied\":1},{\"fd\":4,\"device\":\"evtchn\",\"restriction\":"
-		      "\"domain\",\"restricted_domid\":3,\"dm_ops\":null,\"dm_ops_denied\":null}]}")
+		      "\"dm_ops_denied\":1,\"allowlist\":null,\"denied\":null,\"mapped_pages\":null,"
+		      "\"dm_op\":{}},{\"fd\":4,\"device\":\"evtchn\",\"restriction\":"
+		      "\"domain\",\"restricted_domid\":3,\"dm_ops\":null,\"dm_ops_denied\":null,"
+		      "\"ports\":null,\"binds_denied\":null}]}")
 	      == buf);
+	CHECK(strstr(buf, "{\"fd\":3,\"device\":\"privcmd\",\"restriction\":\"domain\","
+		      "\"restricted_domid\":3,\"dm_ops\":124,\"dm_ops_denied\":1,\"allowlist\":"
+		      "[\"set_ioreq_server_state\",\"set_isa_irq_level\",\"nr_vcpus\",\"op40\"],"
+		      "\"denied\":{\"hypercall\":4,\"domid\":0,\"allowlist\":1},\"mapped_pages\":2,"
+		      "\"dm_op\":{\"set_isa_irq_level\":{\"op\":9,\"calls\":118,\"failures\":0},"
+		      "\"nr_vcpus\":{\"op\":20,\"calls\":2,\"failures\":0},"
+		      "\"op40\":{\"op\":40,\"calls\":1,\"failures\":1}}},{\"fd\":4,\"device\":"
+		      "\"evtchn\",\"restriction\":\"domain\",\"restricted_domid\":3,\"dm_ops\":null,"
+		      "\"dm_ops_denied\":null,\"ports\":2,\"binds_denied\":1}]}") != NULL);
 	CHECK(strstr(buf, "\"comm\":\"bad\\\"dm\"") != NULL);
 	CHECK(strstr(buf, "\"pid\":400,\"comm\":\"intree\",\"uid\":0,\"euid\":0,"
 		      "\"chrooted\":false,\"no_new_privs\":false,\"unrestricted_dmops\":null,"
 		      "\"files\":[{\"fd\":3,\"device\":\"privcmd\",\"restriction\":\"unknown\","
-		      "\"restricted_domid\":null,\"dm_ops\":null,\"dm_ops_denied\":null}]}]}\n")
+		      "\"restricted_domid\":null,\"dm_ops\":null,\"dm_ops_denied\":null,"
+		      "\"allowlist\":null,\"denied\":null,\"mapped_pages\":null,\"dm_op\":null}]},")
 	      != NULL);
 	free(buf);
 	buf = NULL;
@@ -329,6 +529,16 @@ static void test_status_scan(void)
 	CHECK(strstr(buf, "pid 200 (bad\"dm) uid 0 euid 0 chrooted no no_new_privs no  UNRESTRICTED DMOPS\n"));
 	CHECK(strstr(buf, "  fd 3 privcmd restriction unknown, dm_ops unknown\n"));
 	CHECK(strstr(buf, "note: 1 file(s) without restriction"));
+	CHECK(strstr(buf, "pid 600 (qemu-audit) uid 131075 euid 131075 chrooted yes no_new_privs yes\n"
+		      "  fd 3 privcmd restricted to domain 3, dm_ops 124 (denied 1)\n"
+		      "    allowlist: set_ioreq_server_state,set_isa_irq_level,nr_vcpus,op40\n"
+		      "    denied: hypercall 4, domid 0, allowlist 1\n"
+		      "    mapped pages: 2\n"
+		      "    sub-op                                  calls   failures\n"
+		      "    set_isa_irq_level                         118          0\n"
+		      "    nr_vcpus                                    2          0\n"
+		      "    op40                                        1          1\n"
+		      "  fd 4 evtchn restricted to domain 3, ports 2 (binds denied 1)\n") != NULL);
 	free(buf);
 	dmop_status_free(procs, nr);
 
@@ -356,11 +566,52 @@ static void test_status_scan(void)
 	out = run("status --bogus", &rc);
 	CHECK(rc == DMOP_EXIT_USAGE && strstr(out, "unexpected argument '--bogus'"));
 	free(out);
-	out = run("trace --domid 3", &rc);
-	CHECK(rc == DMOP_EXIT_UNSUPPORTED && strstr(out, "not yet available"));
+	/* policy: one line, as allowlist and libdmop read it */
+	snprintf(args, sizeof(args), "policy --proc %s 600", proc_dir);
+	out = run(args, &rc);
+	CHECK(rc == DMOP_EXIT_OK && !strcmp(out, "set_isa_irq_level,nr_vcpus,40\n"));
 	free(out);
-	out = run("policy 1", &rc);
-	CHECK(rc == DMOP_EXIT_UNSUPPORTED && strstr(out, "not yet available"));
+	snprintf(args, sizeof(args), "policy --json --proc %s 600", proc_dir);
+	out = run(args, &rc);
+	CHECK(rc == DMOP_EXIT_OK &&
+	      !strcmp(out, "{\"version\":1,\"pid\":600,\"comm\":\"qemu-audit\",\"allowlist\":"
+		      "\"set_isa_irq_level,nr_vcpus,40\",\"ops\":[{\"op\":9,\"name\":"
+		      "\"set_isa_irq_level\",\"calls\":118,\"failures\":0},{\"op\":20,\"name\":"
+		      "\"nr_vcpus\",\"calls\":2,\"failures\":0},{\"op\":40,\"name\":\"\","
+		      "\"calls\":1,\"failures\":1}]}\n"));
+	free(out);
+	/* counters but no DMOP yet: the empty list */
+	snprintf(args, sizeof(args), "policy --proc %s 300", proc_dir);
+	out = run(args, &rc);
+	CHECK(rc == DMOP_EXIT_OK && !strcmp(out, "none\n"));
+	free(out);
+	snprintf(args, sizeof(args), "policy --proc %s 400", proc_dir);
+	out = run(args, &rc);
+	CHECK(rc == DMOP_EXIT_UNSUPPORTED && strstr(out, "publishes no per-sub-op DMOP counters"));
+	free(out);
+	snprintf(args, sizeof(args), "policy --proc %s 500", proc_dir);
+	out = run(args, &rc);
+	CHECK(rc == DMOP_EXIT_ERROR && strstr(out, "holds no /dev/xen/privcmd file"));
+	free(out);
+	snprintf(args, sizeof(args), "policy --proc %s 999", proc_dir);
+	out = run(args, &rc);
+	CHECK(rc == DMOP_EXIT_ERROR && strstr(out, "no process 999"));
+	free(out);
+	/* allowlist: a bad list is a usage error before anything is looked at */
+	out = run("allowlist 1 nr_vcpus,bogus", &rc);
+	CHECK(rc == DMOP_EXIT_USAGE && strstr(out, "is not a list of DMOP sub-ops"));
+	free(out);
+	out = run("allowlist 1 64", &rc);
+	CHECK(rc == DMOP_EXIT_USAGE);
+	free(out);
+	/* this host has no Xen: no privcmd file, no tracepoints */
+	snprintf(args, sizeof(args), "allowlist %d nr_vcpus", (int)getpid());
+	out = run(args, &rc);
+	CHECK(rc == DMOP_EXIT_ERROR && strstr(out, "holds no /dev/xen/privcmd file"));
+	free(out);
+	out = run("trace --domid 3 --count 1 --timeout 1", &rc);
+	CHECK((rc == DMOP_EXIT_UNSUPPORTED && strstr(out, "has no tracepoints")) ||
+	      (rc == DMOP_EXIT_ERROR && strstr(out, "no tracefs")));
 	free(out);
 	out = run("--help", &rc);
 	CHECK(rc == 0 && strstr(out, "exit codes:"));
@@ -386,7 +637,7 @@ static void test_setup_checks(void)
 		.domid = 3, .uid = 131075, .gid = 131072,
 		.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT,
 	};
-	uint32_t allow[] = { 1 };
+	uint32_t allow[] = { 1, 64 };
 
 	CHECK(dmop_after_setup(NULL, NULL, &rep) == -EINVAL);
 	CHECK(rep.failed == DMOP_STEP_CHECK && !rep.partial && !rep.done);
@@ -401,11 +652,14 @@ static void test_setup_checks(void)
 	CHECK(dmop_after_setup(NULL, &o, NULL) == -EINVAL);
 	o.domid = 3;
 
+	/* a sub-op without an allowlist bit: refused before anything */
 	o.allowlist = allow;
-	o.nr_allowlist = 1;
-	CHECK(dmop_after_setup(NULL, &o, &rep) == -EOPNOTSUPP);
-	CHECK(rep.failed == DMOP_STEP_ALLOWLIST && strstr(rep.message, "'allowlist'"));
+	o.nr_allowlist = 2;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL);
+	CHECK(rep.failed == DMOP_STEP_CHECK && strstr(rep.message, "sub-op >= 64") &&
+	      !rep.partial);
 	o.allowlist = NULL;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL && rep.failed == DMOP_STEP_CHECK);
 	o.nr_allowlist = 0;
 
 	o.flags = 1U << 7;
@@ -452,6 +706,14 @@ static void test_setup_checks(void)
 			     "xen-privcmd driver has no restrict ioctl: load xen-dmop's "
 			     "xen-privcmd.ko") == rep.message);
 		CHECK(dmop_restricted_domid(h) == DMOP_DOMID_INVALID);
+		/* an allowlist on such a driver: refused in check, nothing done */
+		o.allowlist = allow;
+		o.nr_allowlist = 1;
+		CHECK(dmop_after_setup(h, &o, &rep) == -ENOTTY);
+		CHECK(rep.failed == DMOP_STEP_CHECK && !rep.partial && !rep.done);
+		CHECK(strstr(rep.message, "has no DMOP allowlist") != NULL);
+		o.allowlist = NULL;
+		o.nr_allowlist = 0;
 		dmop_close(h);
 	}
 
@@ -477,6 +739,21 @@ static void test_handle_without_xen(void)
 	CHECK(dmop_restrict(h, 3) == -ENOTTY);
 	CHECK(dmop_nr_vcpus(h, 3, NULL) == -EINVAL);
 	CHECK(dmop_op_raw(h, 3, NULL, 1) == -EINVAL);
+	{
+		uint32_t ops[] = { 20, 64 };
+		struct dmop_audit a;
+
+		CHECK(dmop_set_allowlist(h, ops, 1) == -ENOTTY);
+		CHECK(dmop_set_allowlist(h, ops, 2) == -EINVAL);
+		CHECK(dmop_set_allowlist(h, NULL, 1) == -EINVAL);
+		CHECK(dmop_set_allowlist_str(h, "nr_vcpus") == -ENOTTY);
+		CHECK(dmop_set_allowlist_str(h, "nr_vcpus,bogus") == -EINVAL);
+		CHECK(dmop_set_allowlist_str(h, "64") == -EINVAL);
+		CHECK(dmop_set_allowlist_str(h, NULL) == -EINVAL);
+		CHECK(dmop_query(h, &a, sizeof(a)) == -ENOTTY);
+		CHECK(dmop_query(h, &a, sizeof(a) - 8) == -EINVAL);
+		CHECK(dmop_query(h, NULL, sizeof(a)) == -EINVAL);
+	}
 	dmop_close(h);
 	CHECK(fcntl(fd, F_GETFD) < 0 && errno == EBADF);
 	dmop_close(NULL);
@@ -498,7 +775,7 @@ static void test_packaging(void)
 		char *at = strchr(sym, '@');
 
 		exported++;
-		CHECK(at && !strcmp(at, "@@LIBDMOP_0.1"));
+		CHECK(at && (!strcmp(at, "@@LIBDMOP_0.1") || !strcmp(at, "@@LIBDMOP_0.2")));
 		if (at)
 			*at = '\0';
 		CHECK(!strncmp(sym, "dmop_", 5));
@@ -580,6 +857,9 @@ int main(int argc, char **argv)
 	test_cli();
 	test_op_names();
 	test_fdinfo();
+	test_fdinfo_audit();
+	test_policy();
+	test_trace_format();
 	test_json();
 	test_status_scan();
 	test_setup_checks();

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: LGPL-2.1-only
+/*
+ * The audit ioctls of xen-dmop's privcmd: narrowing a file's DMOP allowlist
+ * and reading its counters back, in the library's own struct so that the
+ * kernel's may grow.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "internal.h"
+
+_Static_assert(DMOP_AUDIT_NR_OPS == PRIVCMD_AUDIT_NR_OPS, "sub-ops with a bit");
+_Static_assert(DMOP_DENIED_HYPERCALL == PRIVCMD_DENIED_HYPERCALL, "denied");
+_Static_assert(DMOP_DENIED_DOMID == PRIVCMD_DENIED_DOMID, "denied");
+_Static_assert(DMOP_DENIED_ALLOWLIST == PRIVCMD_DENIED_ALLOWLIST, "denied");
+_Static_assert(DMOP_DENIED_NR <= PRIVCMD_AUDIT_DENIED_SLOTS, "denied");
+
+/*
+ * The size of struct dmop_audit in libdmop 0.2: the smallest dmop_query()
+ * accepts, whatever the struct grows to later.
+ */
+#define DMOP_AUDIT_SIZE_V1 1104
+_Static_assert(sizeof(struct dmop_audit) >= DMOP_AUDIT_SIZE_V1, "dmop_audit v1");
+
+int dmop_ops_mask(const uint32_t *ops, unsigned int nr, uint64_t *mask)
+{
+	uint64_t m = 0;
+
+	if (nr && !ops)
+		return -EINVAL;
+	for (unsigned int i = 0; i < nr; i++) {
+		/* no bit for it: the kernel refuses such sub-ops under any list */
+		if (ops[i] >= DMOP_AUDIT_NR_OPS)
+			return -EINVAL;
+		m |= 1ULL << ops[i];
+	}
+	*mask = m;
+	return 0;
+}
+
+int dmop_allowlist_fd(int fd, uint64_t mask)
+{
+	struct privcmd_dm_op_allowlist a = {
+		.size = sizeof(a),
+		.allowed = mask,
+	};
+
+	return ioctl(fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &a) < 0 ? -errno : 0;
+}
+
+DMOP_EXPORT int dmop_set_allowlist(struct dmop_handle *h, const uint32_t *ops,
+				   unsigned int nr)
+{
+	uint64_t mask;
+	int err;
+
+	if (!h)
+		return -EINVAL;
+	err = dmop_ops_mask(ops, nr, &mask);
+	if (err)
+		return err;
+	return dmop_allowlist_fd(h->privcmd_fd, mask);
+}
+
+DMOP_EXPORT int dmop_set_allowlist_str(struct dmop_handle *h, const char *list)
+{
+	uint32_t ops[DMOP_AUDIT_NR_OPS];
+	unsigned int nr;
+	int err;
+
+	if (!h || !list)
+		return -EINVAL;
+	err = dmop_op_parse_list(list, ops, DMOP_AUDIT_NR_OPS, &nr);
+	/* more than 64 distinct sub-ops: at least one has no bit */
+	if (err == -E2BIG)
+		return -EINVAL;
+	if (err)
+		return err;
+	return dmop_set_allowlist(h, ops, nr);
+}
+
+int dmop_query_fd(int fd, struct dmop_audit *a)
+{
+	struct privcmd_audit_query q;
+
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	if (ioctl(fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q) < 0)
+		return -errno;
+	memset(a, 0, sizeof(*a));
+	a->restricted_domid = (q.state & PRIVCMD_AUDIT_RESTRICTED) ?
+			      q.restricted_domid : DMOP_RESTRICT_NONE;
+	a->allowlist_set = !!(q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
+	a->allowed = q.allowed;
+	a->dm_ops = q.dm_ops;
+	a->dm_ops_denied = q.dm_ops_denied;
+	a->mapped_pages = q.mapped_pages;
+	for (int i = 0; i < DMOP_DENIED_NR; i++)
+		a->denied[i] = q.denied[i];
+	for (int i = 0; i < DMOP_AUDIT_NR_OPS; i++) {
+		a->calls[i] = q.calls[i];
+		a->failures[i] = q.failures[i];
+	}
+	a->calls_other = q.calls_other;
+	a->failures_other = q.failures_other;
+	return 0;
+}
+
+DMOP_EXPORT int dmop_query(struct dmop_handle *h, struct dmop_audit *a,
+			   size_t size)
+{
+	struct dmop_audit full;
+	int err;
+
+	/* an older caller's struct is a prefix of ours */
+	if (!h || !a || size < DMOP_AUDIT_SIZE_V1)
+		return -EINVAL;
+	err = dmop_query_fd(h->privcmd_fd, &full);
+	if (err)
+		return err;
+	memcpy(a, &full, size < sizeof(full) ? size : sizeof(full));
+	if (size > sizeof(full))
+		memset((char *)a + sizeof(full), 0, size - sizeof(full));
+	return 0;
+}
+
+DMOP_EXPORT unsigned int dmop_audit_ops(uint64_t mask, uint32_t *ops)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < DMOP_AUDIT_NR_OPS; i++)
+		if (mask & (1ULL << i))
+			ops[n++] = i;
+	return n;
+}
