@@ -153,26 +153,146 @@ e2e_qemu_files() {
 	done
 }
 
-# HOOK(audit): issue 7 point 3, QEMU's DMOP usage against the expected set
-# (/e2e/expected-dmops, from selftests/e2e/expected-dmops). Needs the audit
-# issue's per-file DMOP counters in /proc/PID/fdinfo (or `dmop status`);
-# until those land this reports that it cannot check, and counts as no test.
-e2e_audit_dmops() {
-	local fd t found=
+# e2e_expected_ops KIND: the sub-ops of /e2e/expected-dmops marked KIND
+# (must, may, or "." for both), one per line
+e2e_expected_ops() {
+	grep -v '^#' /e2e/expected-dmops | awk -v k="$1" 'NF >= 2 && $2 ~ k { print $1 }'
+}
 
-	while read -r fd t; do
-		[ "$t" = /dev/xen/privcmd ] || continue
-		grep -q '^dm_op' "/proc/$E2E_QEMU/fdinfo/$fd" && found=1
-	done <<-EOF
-	$(e2e_qemu_files)
-	EOF
-	if [ -z "$found" ]; then
-		say "HOOK(audit): no DMOP counters in QEMU's privcmd fdinfo (the audit issue has not landed): QEMU's DMOP usage is NOT checked against /e2e/expected-dmops"
+# e2e_sub_op_number NAME: Xen 4.17's number of a DMOP sub-op (dm_op.h)
+e2e_sub_op_number() {
+	echo "create_ioreq_server get_ioreq_server_info map_io_range_to_ioreq_server
+		unmap_io_range_from_ioreq_server set_ioreq_server_state destroy_ioreq_server
+		track_dirty_vram set_pci_intx_level set_isa_irq_level set_pci_link_route
+		modified_memory set_mem_type inject_event inject_msi map_mem_type_to_ioreq_server
+		remote_shutdown relocate_memory pin_memory_cacheattr set_irq_level nr_vcpus" |
+		tr -s ' \t\n' '\n' | grep -n -x -- "$1" | cut -d: -f1
+}
+
+# HOOK(audit): issue 7 point 3. Which DMOP sub-ops did the real QEMU issue for
+# its guest? Read from its privcmd fdinfo counters through `dmop policy` (the
+# library's one fdinfo parser), shown with `dmop status`, and checked against
+# the expected set in the repo (selftests/e2e/expected-dmops): an op QEMU used
+# that is not listed, or a "must" op it did not use, fails the run. Sets
+# E2E_POLICY (the observed set, comma-separated) for the allowlisted rerun.
+e2e_audit_dmops() {
+	local impl=${DMOP_IMPL:-ours} used op kind u verdict bad=0 rc
+
+	E2E_POLICY=
+	if ! command -v dmop >/dev/null; then
+		notok "audit: the dmop command is in the initramfs (build it: make libdmop)"
+		return 1
+	fi
+	say "\$ dmop status $E2E_QEMU"
+	dmop status "$E2E_QEMU" | show
+	say "\$ dmop policy $E2E_QEMU"
+	used=$(dmop policy "$E2E_QEMU" 2>"$E2E_DIR/policy.err")
+	rc=$?
+	show "$E2E_DIR/policy.err"
+	if [ "$impl" != ours ]; then
+		# the in-tree driver publishes no counters: dmop says so (exit 4)
+		check "audit: dmop policy of QEMU exits 4 on the in-tree privcmd (no per-sub-op counters)" \
+			test "$rc" = 4
+		say "# DIFF: the in-tree privcmd publishes no per-sub-op DMOP counters: QEMU's DMOP use cannot be audited"
 		return 0
 	fi
-	# TODO(audit): parse the counters once their format is fixed; until then fail
-	# loudly rather than pass without looking.
-	notok "QEMU's DMOP usage matches /e2e/expected-dmops (counters found, checker not written yet)"
+	if [ "$rc" != 0 ] || [ -z "$used" ]; then
+		notok "audit: dmop policy of QEMU (exit $rc)"
+		return 1
+	fi
+	echo "$used" | show
+	say "QEMU's DMOP sub-ops against /e2e/expected-dmops:"
+	{
+		printf '%-36s %-8s %-5s %s\n' sub-op expected used verdict
+		for op in $(e2e_expected_ops . ; echo "$used" | tr , '\n'); do echo "$op"; done |
+			awk '!seen[$0]++' | while read -r op; do
+			kind=$(grep -v '^#' /e2e/expected-dmops | awk -v o="$op" '$1 == o { print $2 }')
+			if echo "$used" | tr , '\n' | grep -qx -- "$op"; then u=yes; else u=no; fi
+			case $kind/$u in
+			must/yes | may/*) verdict=ok ;;
+			must/no) verdict="MISSING (must)" ;;
+			*) kind=-; verdict="UNEXPECTED" ;;
+			esac
+			printf '%-36s %-8s %-5s %s\n' "$op" "$kind" "$u" "$verdict"
+		done
+	} >"$E2E_DIR/audit-table"
+	show "$E2E_DIR/audit-table"
+	bad=$(grep -c -e 'MISSING' -e 'UNEXPECTED' "$E2E_DIR/audit-table")
+	if [ "$bad" = 0 ]; then
+		ok "audit: QEMU issued only expected DMOP sub-ops and every 'must' one ($used)"
+	else
+		notok "audit: QEMU's DMOP sub-ops differ from /e2e/expected-dmops in $bad line(s) (table above)"
+	fi
+	E2E_POLICY=$used
+}
+
+# The allowlisted rerun: the same guest, created paused, its QEMU narrowed from
+# outside to the sub-ops seen in the first run (`dmop allowlist`, pidfd_getfd on
+# QEMU's privcmd files: the allowlist is on the shared open file), then unpaused.
+# It must still boot, and a sub-op outside the list through QEMU's file must be
+# refused and counted (allowlist_qemu_test).
+e2e_allowlisted_run() {
+	local nums op rc
+
+	e2e_make_disk || { notok "write the guest disk"; return 1; }
+	say "\$ xl create -p /e2e/guest.cfg    (paused; this run's nonce $E2E_NONCE)"
+	if ! xl -v create -p /e2e/guest.cfg >"$E2E_DIR/xl-create.log" 2>&1; then
+		notok "xl create -p of the guest for the allowlisted run"
+		e2e_diagnose
+		return 1
+	fi
+	E2E_DOMID=$(xl domid "$E2E_GUEST")
+	E2E_QEMU=$(xenstore-read "/local/domain/$E2E_DOMID/image/device-model-pid" 2>/dev/null)
+	if [ -z "$E2E_QEMU" ] || [ ! -d "/proc/$E2E_QEMU" ]; then
+		notok "xl create -p: no device model running"
+		e2e_diagnose
+		return 1
+	fi
+	ok "xl create -p: domain $E2E_DOMID paused, QEMU pid $E2E_QEMU"
+	say "\$ dmop allowlist $E2E_QEMU $E2E_POLICY"
+	dmop allowlist "$E2E_QEMU" "$E2E_POLICY" >"$E2E_DIR/allowlist.log" 2>&1
+	rc=$?
+	show "$E2E_DIR/allowlist.log"
+	check "dmop allowlist narrowed QEMU's privcmd file(s) before the guest runs (exit $rc)" \
+		test "$rc" = 0 || return 1
+	dmop status "$E2E_QEMU" | show
+	say "\$ xl unpause $E2E_GUEST"
+	check "xl unpause" xl unpause "$E2E_GUEST" || return 1
+	if wait_for "$E2E_GUEST_TIMEOUT" e2e_serial_line; then
+		grep XEN-DMOP-E2E "$E2E_SERIAL" | tr -d '\r' | show
+		ok "the guest booted under QEMU's DMOP allowlist: its line with the new nonce arrived through COM1"
+	else
+		notok "the guest booted under QEMU's DMOP allowlist (no line with the new nonce in ${E2E_GUEST_TIMEOUT}s)"
+		show "$E2E_SERIAL" 2>/dev/null
+		uniq -c "/var/log/xen/qemu-dm-$E2E_GUEST.log" | tail -n 20 | show
+	fi
+	say "after the boot:"
+	dmop status "$E2E_QEMU" | show
+	nums=
+	for op in $(echo "$E2E_POLICY" | tr , ' '); do
+		nums=$nums${nums:+,}$(e2e_sub_op_number "$op")
+	done
+	say "allowlist_qemu_test: QEMU's files carry the list ($nums); a sub-op outside it is refused and counted"
+	(E2E_QEMU_PID=$E2E_QEMU E2E_DOMID=$E2E_DOMID E2E_ALLOWLIST=$nums /e2e/allowlist_qemu_test 2>&1
+		echo "rc=$?" >"$E2E_DIR/allowlist.rc") | if [ "${E2E_NARRATE:-0}" = 1 ]; then
+		sed -n -e 's/^\(not ok\|ok\) [0-9]* qemu\./\1: /p' -e '/refused/p' | show
+	else
+		sed 's/^/# /'
+	fi
+	rc=$(sed 's/rc=//' "$E2E_DIR/allowlist.rc")
+	check "allowlist_qemu_test (exit $rc)" test "$rc" = 0
+}
+
+# On the in-tree drivers: no allowlist to set from outside (exit 4, ENOTTY).
+e2e_allowlist_intree() {
+	local rc
+
+	dmop allowlist "$E2E_QEMU" nr_vcpus >"$E2E_DIR/allowlist.log" 2>&1
+	rc=$?
+	show "$E2E_DIR/allowlist.log"
+	check "audit: dmop allowlist on QEMU exits 4 on the in-tree privcmd (no allowlist ioctl)" \
+		test "$rc" = 4
+	say "# DIFF: the in-tree privcmd has no DMOP allowlist: QEMU cannot be narrowed below its restriction"
 }
 
 e2e_run() {
@@ -249,11 +369,15 @@ e2e_run() {
 	# start after the restriction; see the admin guide's known limits).
 	uniq -c "/var/log/xen/qemu-dm-$E2E_GUEST.log" | show
 
-	step "QEMU's privcmd and evtchn files"
+	step "QEMU's privcmd and evtchn files (their fdinfo)"
 	e2e_qemu_files | while read -r fd t; do
 		say "fd $fd -> $t: $(grep -v -e '^pos:' -e '^flags:' -e '^mnt_id:' -e '^ino:' \
 			"/proc/$E2E_QEMU/fdinfo/$fd" | tr '\t\n' '  ')"
 	done
+
+	# before the negative proof, whose DMOPs through QEMU's files would count too
+	step "Audit of QEMU's DMOP usage (its privcmd fdinfo counters, through dmop)"
+	e2e_audit_dmops
 
 	step "Negative proof: QEMU's own files, used as QEMU's uid, reach nothing but domain $E2E_DOMID"
 	say "depriv_qemu_test takes copies of QEMU's open privcmd/evtchn files (pidfd_getfd: the same"
@@ -268,8 +392,14 @@ e2e_run() {
 	rc=$(sed 's/rc=//' "$E2E_DIR/depriv.rc")
 	check "depriv_qemu_test (exit $rc)" test "$rc" = 0
 
-	step "Audit of QEMU's DMOP usage"
-	e2e_audit_dmops
+	if [ "$impl" != ours ]; then
+		e2e_allowlist_intree
+	elif [ -n "$E2E_POLICY" ]; then
+		step "The same guest again, its QEMU narrowed to that DMOP allowlist before it runs"
+		check "xl destroy $E2E_GUEST (first run)" xl destroy "$E2E_GUEST" &&
+			check "the first run's domain and QEMU are gone" wait_for 15 e2e_guest_gone &&
+			e2e_allowlisted_run
+	fi
 
 	e2e_teardown
 }

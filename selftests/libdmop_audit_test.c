@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libdmop's audit side on a real guest: narrowing a DMOP allowlist through
+ * the library, dmop_after_setup() with an allowlist, and the dmop command's
+ * trace, policy and allowlist seen from another process. This program runs
+ * dmop's main when called as "--dmop-cli ...".
+ *
+ * On the distribution's in-tree drivers the allowlist and query ioctls
+ * answer ENOTTY and there are no tracepoints or counters: each test asserts
+ * that and prints a "# DIFF:" line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib/xen_env.h"
+#include "libdmop.h"
+#include "cli.h"
+
+static const char *const nodes[] = { "/dev/xen/privcmd", "/dev/xen/evtchn", NULL };
+
+#define TRACEFS "/sys/kernel/tracing"
+#define BIT(op) (1ULL << (op))
+/* Xen 4.17's sub-op numbers (public/hvm/dm_op.h) */
+#define OP_CREATE_IOREQ_SERVER	1
+#define OP_SET_ISA_IRQ_LEVEL	9
+#define OP_SET_PCI_LINK_ROUTE	10
+#define OP_NR_VCPUS		20
+
+static void diff(const char *what)
+{
+	printf("# DIFF: %s\n", what);
+	fflush(stdout);
+}
+
+/* ------------------------------------------------- the dmop command */
+
+struct cli {
+	pid_t pid;
+	int out;	/* its stdout and stderr */
+};
+
+/* Start "dmop ARGS..." (this program as the command), output in a pipe. */
+static int cli_start(struct cli *c, ...)
+{
+	char *argv[16] = { "dmop", "--dmop-cli" };
+	int p[2], n = 2;
+	va_list ap;
+
+	va_start(ap, c);
+	while (n < 15 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	if (pipe(p))
+		return -errno;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -errno;
+	if (!c->pid) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(p[1]);
+	c->out = p[0];
+	return 0;
+}
+
+/*
+ * Read the command's output into @buf (appending to what is there) until
+ * @needle shows up, it exits, or @secs pass. Return: whether @needle is in.
+ */
+static int cli_read_until(struct cli *c, char *buf, size_t size, const char *needle,
+			  int secs)
+{
+	time_t end = time(NULL) + secs;
+	size_t len = strlen(buf);
+
+	while (!(needle && strstr(buf, needle)) && time(NULL) < end && len < size - 1) {
+		struct pollfd p = { .fd = c->out, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 500) <= 0)
+			continue;
+		n = read(c->out, buf + len, size - 1 - len);
+		if (n <= 0)
+			break;
+		len += n;
+		buf[len] = '\0';
+	}
+	return needle && strstr(buf, needle) != NULL;
+}
+
+/* Wait for the command; its exit code (-1: killed or did not end in @secs). */
+static int cli_wait(struct cli *c, char *buf, size_t size, int secs)
+{
+	int status, rc = -1;
+
+	cli_read_until(c, buf, size, NULL, secs);
+	for (int i = 0; i < secs * 10; i++) {
+		if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
+			rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			c->pid = 0;
+			break;
+		}
+		usleep(100000);
+	}
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, &status, 0);
+		c->pid = 0;
+	}
+	close(c->out);
+	return rc;
+}
+
+/* Run the command to its end: exit code, output in @buf. */
+static int cli_run(char *buf, size_t size, ...)
+{
+	char *args[8] = { NULL };
+	struct cli c;
+	va_list ap;
+	int n = 0;
+
+	va_start(ap, size);
+	while (n < 7 && (args[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	buf[0] = '\0';
+	if (cli_start(&c, args[0], args[1], args[2], args[3], args[4], args[5], args[6],
+		      (char *)NULL))
+		return -1;
+	return cli_wait(&c, buf, size, 60);
+}
+
+static int instance_exists(pid_t trace_pid)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), TRACEFS "/instances/dmop-trace-%d", (int)trace_pid);
+	return !stat(path, &st);
+}
+
+/* ------------------------------------------------ a device model child */
+
+/*
+ * A child holding a privcmd file of its own, doing what the test process
+ * asks: one command byte in, one int (0 or -errno) out per step.
+ */
+struct dm {
+	pid_t pid;
+	int cmd;	/* write end */
+	int res;	/* read end */
+};
+
+static int dm_do(struct dmop_handle *h, char cmd, uint16_t dom)
+{
+	unsigned int vcpus;
+	dmop_ioservid_t id;
+	int err;
+
+	switch (cmd) {
+	case 'v':	/* nr_vcpus to the guest */
+		return dmop_nr_vcpus(h, dom, &vcpus);
+	case '0':	/* nr_vcpus to dom0: Xen refuses (EPERM) */
+		return dmop_nr_vcpus(h, 0, &vcpus);
+	case 'i':	/* raise and lower ISA IRQ 4 */
+		err = dmop_set_isa_irq_level(h, dom, 4, 1);
+		return err ? err : dmop_set_isa_irq_level(h, dom, 4, 0);
+	case 'l':	/* link 9 does not exist: a call Xen fails (EINVAL) */
+		return dmop_set_pci_link_route(h, dom, 9, 5);
+	case 'c':	/* create an ioreq server (refused before Xen, or destroyed) */
+		err = dmop_create_ioreq_server(h, dom, DMOP_BUFIOREQ_OFF, &id);
+		return err ? err : dmop_destroy_ioreq_server(h, dom, id);
+	case 'n':	/* narrow the own file to nothing */
+		return dmop_set_allowlist(h, NULL, 0);
+	}
+	return -EINVAL;
+}
+
+static void dm_main(int cmd, int res, uint16_t dom)
+{
+	struct dmop_handle *h;
+	int err = dmop_open(&h, 0);
+	char c;
+
+	if (write(res, &err, sizeof(err)) != sizeof(err) || err)
+		_exit(1);
+	while (read(cmd, &c, 1) == 1) {
+		err = dm_do(h, c, dom);
+		if (write(res, &err, sizeof(err)) != sizeof(err))
+			_exit(1);
+	}
+	_exit(0);
+}
+
+static int dm_start(struct dm *d, uint16_t dom)
+{
+	int cp[2], rp[2], err = -EIO;
+
+	if (pipe(cp) || pipe(rp))
+		return -errno;
+	d->pid = fork();
+	if (d->pid < 0)
+		return -errno;
+	if (!d->pid) {
+		close(cp[1]);
+		close(rp[0]);
+		dm_main(cp[0], rp[1], dom);
+	}
+	close(cp[0]);
+	close(rp[1]);
+	d->cmd = cp[1];
+	d->res = rp[0];
+	if (read(d->res, &err, sizeof(err)) != sizeof(err))
+		return -EIO;
+	return err;
+}
+
+/* One step in the child: its result, or -EIO when it is gone. */
+static int dm_step(struct dm *d, char c)
+{
+	int err;
+
+	if (write(d->cmd, &c, 1) != 1 || read(d->res, &err, sizeof(err)) != sizeof(err))
+		return -EIO;
+	return err;
+}
+
+static void dm_stop(struct dm *d)
+{
+	if (d->pid <= 0)
+		return;
+	close(d->cmd);
+	close(d->res);
+	waitpid(d->pid, NULL, 0);
+	d->pid = 0;
+}
+
+FIXTURE(guest) {
+	struct xen_guest g;
+	struct dm dm;
+	char out[16384];
+};
+
+FIXTURE_SETUP(guest)
+{
+	int err = xen_guest_create(&self->g, 256);
+
+	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	self->dm.pid = 0;
+	self->out[0] = '\0';
+}
+
+FIXTURE_TEARDOWN(guest)
+{
+	dm_stop(&self->dm);
+	EXPECT_EQ(0, xen_guest_destroy(&self->g));
+}
+
+/* ------------------------------------------------------------ tests */
+
+TEST_F(guest, allowlist_narrows_through_the_library)
+{
+	uint16_t dom = self->g.domid;
+	struct dmop_handle *h;
+	struct dmop_audit a;
+	unsigned int vcpus;
+	uint32_t ops[DMOP_AUDIT_NR_OPS];
+
+	ASSERT_EQ(0, dmop_open(&h, 0));
+	if (!xen_env_ours()) {
+		EXPECT_EQ(-ENOTTY, dmop_query(h, &a, sizeof(a)));
+		EXPECT_EQ(-ENOTTY, dmop_set_allowlist_str(h, "nr_vcpus"));
+		/* nothing narrowed: every sub-op still goes through */
+		EXPECT_EQ(0, dmop_set_isa_irq_level(h, dom, 4, 0));
+		diff("the in-tree privcmd has no DMOP allowlist or audit query (ENOTTY): dmop_set_allowlist() and dmop_query() fail -ENOTTY");
+		dmop_close(h);
+		return;
+	}
+	ASSERT_EQ(0, dmop_query(h, &a, sizeof(a)));
+	EXPECT_EQ(DMOP_RESTRICT_NONE, a.restricted_domid);
+	EXPECT_EQ(0, a.allowlist_set);
+	EXPECT_EQ(~0ULL, a.allowed);
+	EXPECT_EQ(0ULL, a.dm_ops);
+
+	ASSERT_EQ(0, dmop_set_allowlist_str(h, "nr_vcpus,set_isa_irq_level"));
+	ASSERT_EQ(0, dmop_query(h, &a, sizeof(a)));
+	EXPECT_EQ(1, a.allowlist_set);
+	EXPECT_EQ(BIT(OP_NR_VCPUS) | BIT(OP_SET_ISA_IRQ_LEVEL), a.allowed);
+	EXPECT_EQ(2U, dmop_audit_ops(a.allowed, ops));
+	EXPECT_EQ(0, dmop_nr_vcpus(h, dom, &vcpus));
+	EXPECT_EQ(1U, vcpus);
+	EXPECT_EQ(0, dmop_set_isa_irq_level(h, dom, 4, 0));
+	/* outside the list: refused by the driver */
+	EXPECT_EQ(-EPERM, dmop_set_pci_link_route(h, dom, 0, 5));
+
+	/* narrow-only: asking for a sub-op taken away fails, changes nothing */
+	EXPECT_EQ(-EPERM, dmop_set_allowlist_str(h, "nr_vcpus,inject_msi"));
+	ASSERT_EQ(0, dmop_query(h, &a, sizeof(a)));
+	EXPECT_EQ(BIT(OP_NR_VCPUS) | BIT(OP_SET_ISA_IRQ_LEVEL), a.allowed);
+	/* the same list again is fine; numbers work as names do */
+	EXPECT_EQ(0, dmop_set_allowlist_str(h, "9,20"));
+	ops[0] = OP_NR_VCPUS;
+	EXPECT_EQ(0, dmop_set_allowlist(h, ops, 1));
+	EXPECT_EQ(-EPERM, dmop_set_isa_irq_level(h, dom, 4, 0));
+	EXPECT_EQ(0, dmop_nr_vcpus(h, dom, &vcpus));
+	EXPECT_EQ(-EINVAL, dmop_set_allowlist_str(h, "64"));
+
+	ASSERT_EQ(0, dmop_query(h, &a, sizeof(a)));
+	EXPECT_EQ(BIT(OP_NR_VCPUS), a.allowed);
+	EXPECT_EQ(2ULL, a.calls[OP_NR_VCPUS]);
+	EXPECT_EQ(0ULL, a.failures[OP_NR_VCPUS]);
+	EXPECT_EQ(1ULL, a.calls[OP_SET_ISA_IRQ_LEVEL]);
+	EXPECT_EQ(0ULL, a.calls[OP_SET_PCI_LINK_ROUTE]);
+	EXPECT_EQ(3ULL, a.dm_ops);
+	EXPECT_EQ(2ULL, a.dm_ops_denied);
+	EXPECT_EQ(2ULL, a.denied[DMOP_DENIED_ALLOWLIST]);
+	EXPECT_EQ(0ULL, a.denied[DMOP_DENIED_DOMID]);
+	dmop_close(h);
+}
+
+/* dmop_after_setup() with an allowlist, in a child (it cannot be undone). */
+struct setup_res {
+	int err;
+	struct dmop_setup_report rep;
+	int own_vcpus, own_irq, outside, other_dom;
+	struct dmop_audit a;
+	int query;
+};
+
+static void setup_child(int out, uint16_t dom)
+{
+	static const uint32_t allow[] = { OP_NR_VCPUS, OP_SET_ISA_IRQ_LEVEL };
+	struct setup_res r = { 0 };
+	struct dmop_setup_opts o = {
+		.domid = dom,
+		.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS,
+		.allowlist = allow,
+		.nr_allowlist = 2,
+	};
+	struct dmop_handle *h;
+	dmop_ioservid_t id;
+	unsigned int vcpus;
+
+	r.err = dmop_open(&h, DMOP_OPEN_EVTCHN);
+	if (!r.err)
+		r.err = dmop_after_setup(h, &o, &r.rep);
+	if (!r.err) {
+		r.own_vcpus = dmop_nr_vcpus(h, dom, &vcpus);
+		r.own_irq = dmop_set_isa_irq_level(h, dom, 4, 0);
+		r.outside = dmop_create_ioreq_server(h, dom, DMOP_BUFIOREQ_OFF, &id);
+		r.other_dom = dmop_nr_vcpus(h, dom + 1, &vcpus);
+		r.query = dmop_query(h, &r.a, sizeof(r.a));
+	}
+	_exit(write(out, &r, sizeof(r)) == sizeof(r) ? 0 : 2);
+}
+
+TEST_F(guest, after_setup_applies_and_verifies_the_allowlist)
+{
+	struct setup_res r;
+	int p[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(p[0]);
+		setup_child(p[1], self->g.domid);
+	}
+	close(p[1]);
+	ASSERT_EQ((ssize_t)sizeof(r), read(p[0], &r, sizeof(r)));
+	close(p[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	TH_LOG("%s", r.rep.message);
+	if (!xen_env_ours()) {
+		/* refused in the check step: nothing was changed */
+		EXPECT_EQ(-ENOTTY, r.err);
+		EXPECT_EQ(DMOP_STEP_CHECK, (int)r.rep.failed);
+		EXPECT_EQ(0, r.rep.partial);
+		EXPECT_EQ(0U, r.rep.done);
+		EXPECT_NE(NULL, strstr(r.rep.message, "has no DMOP allowlist"));
+		diff("the in-tree privcmd has no DMOP allowlist: dmop_after_setup() with one fails -ENOTTY in its check step, before changing anything");
+		return;
+	}
+	ASSERT_EQ(0, r.err);
+	EXPECT_TRUE(!!(r.rep.done & (1U << DMOP_STEP_ALLOWLIST)));
+	EXPECT_TRUE(!!(r.rep.done & (1U << DMOP_STEP_VERIFY)));
+	EXPECT_NE(NULL, strstr(r.rep.message, "narrowed to the allowlist"));
+	EXPECT_EQ(0, r.own_vcpus);
+	EXPECT_EQ(0, r.own_irq);
+	EXPECT_EQ(-EPERM, r.outside);
+	EXPECT_EQ(-EPERM, r.other_dom);
+	ASSERT_EQ(0, r.query);
+	EXPECT_EQ((int32_t)self->g.domid, r.a.restricted_domid);
+	EXPECT_EQ(1, r.a.allowlist_set);
+	EXPECT_EQ(BIT(OP_NR_VCPUS) | BIT(OP_SET_ISA_IRQ_LEVEL), r.a.allowed);
+	/* verify's own probe and create_ioreq_server */
+	EXPECT_LE(2ULL, r.a.denied[DMOP_DENIED_ALLOWLIST]);
+}
+
+/* dmop trace sees another process's DMOP and denial, and only its domain. */
+TEST_F(guest, trace_sees_a_dmop_and_a_denial)
+{
+	char domid[16], want[160];
+	struct cli c;
+	int rc;
+
+	snprintf(domid, sizeof(domid), "%u", self->g.domid);
+	ASSERT_EQ(0, cli_start(&c, "trace", "--domid", domid, "--count", "2",
+			       "--timeout", "60", (char *)NULL));
+	if (!xen_env_ours()) {
+		rc = cli_wait(&c, self->out, sizeof(self->out), 30);
+		TH_LOG("%s", self->out);
+		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, rc);
+		EXPECT_NE(NULL, strstr(self->out, "has no tracepoints"));
+		diff("the in-tree privcmd has no tracepoints: dmop trace exits 4");
+		return;
+	}
+	ASSERT_TRUE(cli_read_until(&c, self->out, sizeof(self->out), "# dmop trace:", 30))
+		TH_LOG("%s", self->out);
+	EXPECT_TRUE(instance_exists(c.pid));
+
+	ASSERT_EQ(0, dm_start(&self->dm, self->g.domid));
+	EXPECT_EQ(-EPERM, dm_step(&self->dm, '0'));	/* dom0: another domain, filtered */
+	EXPECT_EQ(0, dm_step(&self->dm, 'v'));
+	EXPECT_EQ(0, dm_step(&self->dm, 'n'));
+	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'v'));
+
+	rc = cli_wait(&c, self->out, sizeof(self->out), 60);
+	TH_LOG("%s", self->out);
+	EXPECT_EQ(DMOP_EXIT_OK, rc);
+	snprintf(want, sizeof(want), "-%d dm_op nr_vcpus to domain %u: ok\n",
+		 (int)self->dm.pid, self->g.domid);
+	EXPECT_NE(NULL, strstr(self->out, want));
+	snprintf(want, sizeof(want),
+		 "-%d DENIED privcmd dm_op to domain %u (restricted to none): sub-op nr_vcpus outside the allowlist\n",
+		 (int)self->dm.pid, self->g.domid);
+	EXPECT_NE(NULL, strstr(self->out, want));
+	EXPECT_EQ(NULL, strstr(self->out, "to domain 0:"));
+	EXPECT_NE(NULL, strstr(self->out, "# dmop trace: 2 event(s)\n"));
+	/* its tracefs instance is gone */
+	snprintf(want, sizeof(want), "instance " TRACEFS "/instances/dmop-trace-");
+	EXPECT_NE(NULL, strstr(self->out, want));
+	EXPECT_FALSE(instance_exists(c.pid));
+}
+
+/* Stopped by SIGINT or SIGTERM, dmop trace removes its instance. */
+TEST_F(guest, trace_cleans_up_on_signals)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+
+	if (!xen_env_ours()) {
+		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, cli_run(self->out, sizeof(self->out), "trace",
+							 (char *)NULL));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		char want[64];
+		struct cli c;
+		pid_t pid;
+
+		self->out[0] = '\0';
+		ASSERT_EQ(0, cli_start(&c, "trace", (char *)NULL));
+		pid = c.pid;
+		ASSERT_TRUE(cli_read_until(&c, self->out, sizeof(self->out), "# dmop trace:", 30));
+		EXPECT_TRUE(instance_exists(pid));
+		EXPECT_EQ(0, kill(pid, sigs[i]));
+		EXPECT_EQ(DMOP_EXIT_OK, cli_wait(&c, self->out, sizeof(self->out), 30));
+		snprintf(want, sizeof(want), "stopped by signal %d", sigs[i]);
+		EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
+		EXPECT_FALSE(instance_exists(pid));
+	}
+}
+
+/* dmop policy of a process that issued DMOPs, then dmop allowlist with it. */
+TEST_F(guest, policy_then_allowlist_from_outside)
+{
+	struct dmop_proc_status *procs;
+	char pid[16], want[128];
+	size_t nr;
+	int rc;
+
+	ASSERT_EQ(0, dm_start(&self->dm, self->g.domid));
+	EXPECT_EQ(0, dm_step(&self->dm, 'v'));
+	EXPECT_EQ(0, dm_step(&self->dm, 'i'));
+	EXPECT_EQ(-EINVAL, dm_step(&self->dm, 'l'));
+	EXPECT_EQ(0, dm_step(&self->dm, 'v'));
+	snprintf(pid, sizeof(pid), "%d", (int)self->dm.pid);
+
+	rc = cli_run(self->out, sizeof(self->out), "policy", pid, (char *)NULL);
+	TH_LOG("%s", self->out);
+	if (!xen_env_ours()) {
+		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, rc);
+		EXPECT_NE(NULL, strstr(self->out, "publishes no per-sub-op DMOP counters"));
+		rc = cli_run(self->out, sizeof(self->out), "allowlist", pid, "nr_vcpus",
+			     (char *)NULL);
+		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, rc);
+		EXPECT_NE(NULL, strstr(self->out, "has no DMOP allowlist"));
+		/* still unnarrowed */
+		EXPECT_EQ(0, dm_step(&self->dm, 'i'));
+		diff("the in-tree privcmd publishes no per-sub-op counters and has no allowlist: dmop policy and dmop allowlist exit 4");
+		return;
+	}
+	EXPECT_EQ(DMOP_EXIT_OK, rc);
+	/* ascending: set_isa_irq_level 9, set_pci_link_route 10 (failed, but used), nr_vcpus 20 */
+	EXPECT_STREQ("set_isa_irq_level,set_pci_link_route,nr_vcpus\n", self->out);
+
+	rc = cli_run(self->out, sizeof(self->out), "policy", "--json", pid, (char *)NULL);
+	EXPECT_EQ(DMOP_EXIT_OK, rc);
+	EXPECT_NE(NULL, strstr(self->out, "\"allowlist\":\"set_isa_irq_level,set_pci_link_route,nr_vcpus\""));
+	EXPECT_NE(NULL, strstr(self->out, "{\"op\":9,\"name\":\"set_isa_irq_level\",\"calls\":2,\"failures\":0}"));
+	EXPECT_NE(NULL, strstr(self->out, "{\"op\":10,\"name\":\"set_pci_link_route\",\"calls\":1,\"failures\":1}"));
+	EXPECT_NE(NULL, strstr(self->out, "{\"op\":20,\"name\":\"nr_vcpus\",\"calls\":2,\"failures\":0}"));
+
+	/* the library reads the same counters */
+	ASSERT_EQ(0, dmop_status_scan(NULL, &self->dm.pid, 1, &procs, &nr));
+	ASSERT_EQ(1U, nr);
+	ASSERT_EQ(1U, procs[0].nr_fds);
+	EXPECT_EQ(2ULL, procs[0].fds[0].audit.calls[OP_SET_ISA_IRQ_LEVEL]);
+	EXPECT_EQ(1ULL, procs[0].fds[0].audit.failures[OP_SET_PCI_LINK_ROUTE]);
+	EXPECT_EQ(0, procs[0].fds[0].audit.allowlist_set);
+	dmop_status_free(procs, nr);
+
+	/* narrow the process's own file from outside to what it used */
+	rc = cli_run(self->out, sizeof(self->out), "allowlist", pid,
+		     "set_isa_irq_level,set_pci_link_route,nr_vcpus", (char *)NULL);
+	TH_LOG("%s", self->out);
+	EXPECT_EQ(DMOP_EXIT_OK, rc);
+	EXPECT_NE(NULL, strstr(self->out, "privcmd narrowed to set_isa_irq_level,set_pci_link_route,nr_vcpus"));
+	EXPECT_EQ(0, dm_step(&self->dm, 'v'));
+	EXPECT_EQ(0, dm_step(&self->dm, 'i'));
+	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'c'));
+
+	rc = cli_run(self->out, sizeof(self->out), "status", pid, (char *)NULL);
+	TH_LOG("%s", self->out);
+	EXPECT_EQ(DMOP_EXIT_UNRESTRICTED, rc);
+	EXPECT_NE(NULL, strstr(self->out, "    allowlist: set_isa_irq_level,set_pci_link_route,nr_vcpus\n"));
+	EXPECT_NE(NULL, strstr(self->out, "    denied: hypercall 0, domid 0, allowlist 1\n"));
+	snprintf(want, sizeof(want), "    %-34s %10d %10d\n", "nr_vcpus", 3, 0);
+	EXPECT_NE(NULL, strstr(self->out, want));
+
+	/* widening is refused and changes nothing */
+	rc = cli_run(self->out, sizeof(self->out), "allowlist", pid, "nr_vcpus,create_ioreq_server",
+		     (char *)NULL);
+	EXPECT_EQ(DMOP_EXIT_ERROR, rc);
+	EXPECT_NE(NULL, strstr(self->out, "allowlists only narrow"));
+	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'c'));
+	/* narrowing further works */
+	EXPECT_EQ(DMOP_EXIT_OK, cli_run(self->out, sizeof(self->out), "allowlist", pid, "none",
+					(char *)NULL));
+	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'v'));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--dmop-cli"))
+		return dmop_cli_main(argc - 1, argv + 1);
+	xen_env_require_dom0(nodes);
+	return test_harness_run(argc, argv);
+}
