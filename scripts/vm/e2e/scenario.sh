@@ -193,7 +193,7 @@ e2e_audit_dmops() {
 		# the in-tree driver publishes no counters: dmop says so (exit 4)
 		check "audit: dmop policy of QEMU exits 4 on the in-tree privcmd (no per-sub-op counters)" \
 			test "$rc" = 4
-		say "# DIFF: the in-tree privcmd publishes no per-sub-op DMOP counters: QEMU's DMOP use cannot be audited"
+		say "DIFF: the in-tree privcmd publishes no per-sub-op DMOP counters: QEMU's DMOP use cannot be audited"
 		return 0
 	fi
 	if [ "$rc" != 0 ] || [ -z "$used" ]; then
@@ -292,7 +292,7 @@ e2e_allowlist_intree() {
 	show "$E2E_DIR/allowlist.log"
 	check "audit: dmop allowlist on QEMU exits 4 on the in-tree privcmd (no allowlist ioctl)" \
 		test "$rc" = 4
-	say "# DIFF: the in-tree privcmd has no DMOP allowlist: QEMU cannot be narrowed below its restriction"
+	say "DIFF: the in-tree privcmd has no DMOP allowlist: QEMU cannot be narrowed below its restriction"
 }
 
 e2e_run() {
