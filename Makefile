@@ -8,6 +8,7 @@
 #   make check           build + lint + host tests + VM suite on every series
 #   make demo            boot Xen in QEMU and show our modules serving a real guest
 #   make vm-6.1          the VM suite on one series (IMPL=intree runs it on the distro's modules)
+#   make modules-fault-6.1  the allocation-failure injection test build (scripts/vm/run --impl fault)
 #   make lint            sparse (C=2) on every series, checkpatch --strict, make docs
 #   make docs            Documentation/ built with Sphinx -W, kernel-doc -Wall on our sources
 #   make bench           in-tree vs our drivers, side by side in one VM boot per series
@@ -24,7 +25,8 @@ SHELL    := /bin/bash
 export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
-	libdmop docs demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) $(addprefix vm-,$(SERIES))
+	libdmop docs demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) \
+	$(addprefix modules-fault-,$(SERIES)) $(addprefix vm-,$(SERIES))
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
 all:
@@ -40,15 +42,25 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 # One build tree per series: a symlink farm of the sources, objects beside them.
-$(addprefix modules-,$(SERIES)): modules-%:
-	@kdir=$$(scripts/kdir $*) || exit 1; \
-	out=$(BUILD)/$*/kmod; mkdir -p $$out; \
+# $(call kmod-build,SERIES,OUTDIR,EXTRA KBUILD ARGS)
+define kmod-build
+	@kdir=$$(scripts/kdir $(1)) || exit 1; \
+	out=$(2); mkdir -p $$out; \
 	cp -asf $(CURDIR)/Kbuild $(CURDIR)/VERSION $(CURDIR)/drivers $(CURDIR)/include $$out/; \
 	find $$out -type l \( -xtype l -o ! \( -name '*.[ch]' -o -name Kbuild -o -name VERSION \) \) -delete; \
-	$(MAKE) -C $$kdir M=$(CURDIR)/$$out W=1 $(KFLAGS) modules 2>&1 | tee $$out/build.log; \
+	$(MAKE) -C $$kdir M=$(CURDIR)/$$out W=1 $(KFLAGS) $(3) modules 2>&1 | tee $$out/build.log; \
 	test $${PIPESTATUS[0]} -eq 0 || exit 1; \
-	if grep -E 'warning:|error:' $$out/build.log; then echo "xen-dmop: warnings in the $* build"; exit 1; fi ; \
+	if grep -E 'warning:|error:' $$out/build.log; then echo "xen-dmop: warnings in the $(1) build ($(2))"; exit 1; fi ; \
 	scripts/check-symvers $$kdir $$out/Module.symvers
+endef
+
+$(addprefix modules-,$(SERIES)): modules-%:
+	$(call kmod-build,$*,$(BUILD)/$*/kmod,)
+
+# The allocation-failure injection test build (drivers/xen/dmop-fault.h), for
+# `scripts/vm/run --impl fault`; never installed.
+$(addprefix modules-fault-,$(SERIES)): modules-fault-%:
+	$(call kmod-build,$*,$(BUILD)/$*/kmod-fault,XEN_DMOP_FAULT_INJECT=1)
 
 deps:
 	@scripts/deps
@@ -58,7 +70,11 @@ tools:
 
 # sparse on every series: a forced rebuild with C=2; any sparse finding fails.
 sparse:
-	@for s in $(SERIES); do $(MAKE) --no-print-directory modules-$$s KFLAGS="C=2 CHECK=sparse" || exit 1; done
+	@for s in $(SERIES); do \
+		for t in modules modules-fault; do \
+			$(MAKE) --no-print-directory $$t-$$s KFLAGS="C=2 CHECK=sparse" || exit 1; \
+		done; \
+	done
 
 checkpatch: tools
 	@scripts/checkpatch $(TOOLS)
@@ -83,7 +99,7 @@ $(addprefix vm-,$(SERIES)): vm-%: modules-% selftests libdmop
 	scripts/vm/run --series $* --impl $(IMPL) --mode check
 
 check: deps
-	$(MAKE) $(addprefix modules-,$(SERIES)) libdmop
+	$(MAKE) $(addprefix modules-,$(SERIES)) $(addprefix modules-fault-,$(SERIES)) libdmop
 	$(MAKE) lint
 	$(MAKE) host-tests
 	@scripts/vm/check-all $(SERIES)

@@ -14,6 +14,7 @@
 #include <xen/xen-ops.h>
 #include <asm/xen/hypercall.h>
 
+#include "dmop-fault.h"
 #include "evtchn-priv.h"
 #include "../../include/uapi/xen/evtchn.h"
 
@@ -44,7 +45,7 @@ static int evtchn_bind_port(struct evtchn_file *f, evtchn_port_t port, bool is_s
 	struct evtchn_port *p;
 	int irq, rc;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = DMOP_ALLOC(kzalloc(sizeof(*p), GFP_KERNEL));
 	if (!p) {
 		rc = -ENOMEM;
 		goto err_close;
@@ -54,7 +55,7 @@ static int evtchn_bind_port(struct evtchn_file *f, evtchn_port_t port, bool is_s
 	p->is_static = is_static;
 	p->enabled = true;
 
-	rc = xa_insert(&f->ports, port, p, GFP_KERNEL);
+	rc = DMOP_ALLOC_INT(xa_insert(&f->ports, port, p, GFP_KERNEL));
 	if (rc) {
 		rc = rc == -EBUSY ? -EISCONN : rc;
 		goto err_free;

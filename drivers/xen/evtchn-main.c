@@ -17,6 +17,7 @@
 
 #include <xen/xen.h>
 
+#include "dmop-fault.h"
 #include "evtchn-priv.h"
 #include "../../include/uapi/xen/evtchn.h"
 
@@ -71,10 +72,10 @@ static int evtchn_open(struct inode *inode, struct file *file)
 {
 	struct evtchn_file *f;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = DMOP_ALLOC(kzalloc(sizeof(*f), GFP_KERNEL));
 	if (!f)
 		return -ENOMEM;
-	f->name = kasprintf(GFP_KERNEL, "evtchn:%s", current->comm);
+	f->name = DMOP_ALLOC(kasprintf(GFP_KERNEL, "evtchn:%s", current->comm));
 	if (!f->name) {
 		kfree(f);
 		return -ENOMEM;

@@ -21,6 +21,7 @@
 
 #include <xen/interface/xen.h>
 
+#include "dmop-fault.h"
 #include "privcmd.h"
 
 #define CREATE_TRACE_POINTS
@@ -69,7 +70,7 @@ static void privcmd_seq_op_name(struct seq_file *m, unsigned int op)
 
 int privcmd_audit_open(struct privcmd_file *pf)
 {
-	pf->stats = alloc_percpu(struct privcmd_counters);
+	pf->stats = DMOP_ALLOC(alloc_percpu(struct privcmd_counters));
 	if (!pf->stats)
 		return -ENOMEM;
 	pf->dm_op_allowed = ~0ULL;
@@ -122,7 +123,7 @@ void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
 	unsigned int i;
 	bool first;
 
-	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL));
 	if (!sum)
 		return;
 	privcmd_audit_sum(pf, sum);
@@ -229,8 +230,8 @@ long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
 
-	q = kzalloc(sizeof(*q), GFP_KERNEL);
-	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	q = DMOP_ALLOC(kzalloc(sizeof(*q), GFP_KERNEL));
+	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL));
 	if (!q || !sum) {
 		rc = -ENOMEM;
 		goto out;

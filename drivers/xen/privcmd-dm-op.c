@@ -23,6 +23,7 @@
 #include <xen/interface/hvm/dm_op.h>
 #include <xen/xen-ops.h>
 
+#include "dmop-fault.h"
 #include "privcmd.h"
 #include "privcmd-trace.h"
 
@@ -183,8 +184,8 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 	}
 
 	if (op.num > DM_OP_STACK_BUFS) {
-		kbufs = kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL);
-		xbufs = kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL);
+		kbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL));
+		xbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL));
 		if (!kbufs || !xbufs) {
 			rc = -ENOMEM;
 			goto out;
@@ -197,7 +198,7 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 		goto out;
 	}
 	if (total > DM_OP_STACK_BYTES) {
-		bounce = kvmalloc(total, GFP_KERNEL | __GFP_NOWARN);
+		bounce = DMOP_ALLOC(kvmalloc(total, GFP_KERNEL | __GFP_NOWARN));
 		if (!bounce) {
 			rc = -ENOMEM;
 			goto out;

@@ -19,6 +19,7 @@
 
 #include <xen/xen.h>
 
+#include "dmop-fault.h"
 #include "privcmd.h"
 
 #define PRIVCMD_NODE "xen/privcmd"
@@ -77,7 +78,7 @@ int privcmd_open(struct inode *inode, struct file *file)
 	struct privcmd_file *pf;
 	int err;
 
-	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	pf = DMOP_ALLOC(kzalloc(sizeof(*pf), GFP_KERNEL));
 	if (!pf)
 		return -ENOMEM;
 	err = privcmd_restrict_open(pf);

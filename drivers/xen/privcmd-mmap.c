@@ -34,6 +34,7 @@
 #include <xen/xen.h>
 #include <xen/xen-ops.h>
 
+#include "dmop-fault.h"
 #include "privcmd.h"
 
 /**
@@ -79,10 +80,10 @@ static int privcmd_mapping_alloc_pages(struct privcmd_mapping *map, unsigned lon
 
 	if (nr > INT_MAX)
 		return -EINVAL;
-	pages = kvcalloc(nr, sizeof(*pages), PRIVCMD_GFP_SIZED);
+	pages = DMOP_ALLOC(kvcalloc(nr, sizeof(*pages), PRIVCMD_GFP_SIZED));
 	if (!pages)
 		return -ENOMEM;
-	err = xen_alloc_unpopulated_pages(nr, pages);
+	err = DMOP_ALLOC_INT(xen_alloc_unpopulated_pages(nr, pages));
 	if (err) {
 		kvfree(pages);
 		return -ENOMEM;
@@ -100,7 +101,7 @@ static int privcmd_vma_claim(struct vm_area_struct *vma)
 
 	if (vma->vm_private_data)
 		return -EINVAL;
-	map = kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT);
+	map = DMOP_ALLOC(kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT));
 	if (!map)
 		return -ENOMEM;
 	refcount_set(&map->users, 1);
@@ -276,7 +277,7 @@ long privcmd_ioctl_mmap(struct file *file, void __user *udata)
 	}
 
 	/* Read everything first: no user faults under mmap_lock. */
-	entries = kvmalloc_array(m.num, sizeof(*entries), PRIVCMD_GFP_SIZED);
+	entries = DMOP_ALLOC(kvmalloc_array(m.num, sizeof(*entries), PRIVCMD_GFP_SIZED));
 	if (!entries) {
 		rc = -ENOMEM;
 		goto out_end;
@@ -436,9 +437,9 @@ static long privcmd_mmap_batch(struct file *file, struct privcmd_batch *b)
 	}
 
 	/* One after the other: a failed first one asks for no second one. */
-	gfns = kvmalloc_array(b->num, sizeof(*gfns), PRIVCMD_GFP_SIZED);
+	gfns = DMOP_ALLOC(kvmalloc_array(b->num, sizeof(*gfns), PRIVCMD_GFP_SIZED));
 	if (gfns)
-		errs = kvmalloc_array(b->num, sizeof(*errs), PRIVCMD_GFP_SIZED);
+		errs = DMOP_ALLOC(kvmalloc_array(b->num, sizeof(*errs), PRIVCMD_GFP_SIZED));
 	if (!errs) {
 		rc = -ENOMEM;
 		goto out;
@@ -577,7 +578,7 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 		rc = -EINVAL;
 		goto out;
 	}
-	pfns = kvcalloc(r.num, sizeof(*pfns), PRIVCMD_GFP_SIZED);
+	pfns = DMOP_ALLOC(kvcalloc(r.num, sizeof(*pfns), PRIVCMD_GFP_SIZED));
 	if (!pfns) {
 		rc = -ENOMEM;
 		goto out;
