@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 judge=$here/scripts/vm/judge
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 bad=0
+n=0 bad=0 mode=check
 
 good_tap='DMOP-BOOTED impl=ours mode=check kernel=6.1.0-56-amd64
 TAP version 13
@@ -24,7 +24,7 @@ case_() {
 	local name=$1 want=$2 rc=$3 text=$4 got
 	n=$((n + 1))
 	printf '%s\n' "$text" >"$tmp/log"
-	if "$judge" "$tmp/log" check "$rc" test >"$tmp/out" 2>&1; then got=pass; else got=fail; fi
+	if "$judge" "$tmp/log" "$mode" "$rc" test >"$tmp/out" 2>&1; then got=pass; else got=fail; fi
 	if [ "$got" = "$want" ]; then
 		echo "ok $n judge: $name"
 	else
@@ -35,7 +35,7 @@ case_() {
 }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..12"
 case_ "clean run passes" pass 0 "$good_tap"
 case_ "never booted fails" fail 0 "(XEN) Xen version 4.17
 Kernel panic - not syncing: VFS: Unable to mount root fs"
@@ -49,5 +49,15 @@ case_ "kernel WARNING fails" fail 0 "$good_tap
 case_ "Xen crash fails" fail 0 "$good_tap
 (XEN) Domain 0 crashed: rebooting machine"
 case_ "crashed test program fails" fail 0 "${good_tap/ok 2 selftests: xen-dmop: env_test/not ok 2 selftests: xen-dmop: env_test # exit=139}"
+bare_tap='DMOP-BOOTED impl=ours mode=bare kernel=6.1.0-56-amd64
+TAP version 13
+1..2
+ok 1 bare: xen-privcmd refuses to load outside Xen (ENODEV)
+ok 2 bare: xen-privcmd logs why it refused
+DMOP-END rc=0'
+mode=bare
+case_ "clean bare run passes" pass 0 "$bare_tap"
+case_ "bare run with a module that loaded fails" fail 0 "${bare_tap/ok 1 bare/not ok 1 bare}"
+mode=check
 echo "# judge: $((n - bad)) passed, $bad failed"
 [ "$bad" -eq 0 ]
