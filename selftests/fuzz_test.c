@@ -41,6 +41,7 @@
 #include <uapi/xen/privcmd.h>
 
 #include "kselftest_harness.h"
+#include "lib/audit_util.h"
 #include "lib/xen_env.h"
 
 #define PAGE		4096UL
@@ -214,14 +215,6 @@ static void breaks(struct fuzz *f, const char *what, int fd, long ret)
 	printf("# INVARIANT BROKEN: %s on fd %d returned %ld (seed replays it)\n", what, fd, ret);
 }
 
-/* The driver's own view of a file, through the audit query (ours only). */
-static int query(int fd, struct privcmd_audit_query *q)
-{
-	memset(q, 0, sizeof(*q));
-	q->size = sizeof(*q);
-	return ioctl(fd, IOCTL_PRIVCMD_AUDIT_QUERY, q) ? -errno : 0;
-}
-
 static void do_hypercall(struct fuzz *f, int i)
 {
 	struct privcmd_hypercall h = { 0 };
@@ -236,7 +229,7 @@ static void do_hypercall(struct fuzz *f, int i)
 		 * make sure the driver agrees the file is restricted; a file the
 		 * fuzzer restricted that the driver forgot is itself the bug.
 		 */
-		if (query(fd, &q) || !(q.state & PRIVCMD_AUDIT_RESTRICTED) ||
+		if (audit_query(fd, &q) || !(q.state & PRIVCMD_AUDIT_RESTRICTED) ||
 		    q.restricted_domid != f->restricted[i]) {
 			breaks(f, "restriction lost (audit query)", fd, q.restricted_domid);
 			return;
@@ -275,7 +268,7 @@ static void do_allowlist(struct fuzz *f, int i)
 		fuzz_ioctl(fd, IOCTL_PRIVCMD_AUDIT_QUERY, below(8) ? (void *)q : ptr(false));
 		return;
 	}
-	if (!f->ours || query(fd, &before))
+	if (!f->ours || audit_query(fd, &before))
 		return;
 	al.allowed = below(4) ? before.allowed & rnd() : rnd();
 	if (!below(8))
@@ -283,7 +276,7 @@ static void do_allowlist(struct fuzz *f, int i)
 	if (!below(16))
 		al.flags = rnd();
 	ret = fuzz_ioctl(fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, below(16) ? (void *)&al : ptr(false));
-	if (query(fd, &after))
+	if (audit_query(fd, &after))
 		return;
 	if (after.allowed & ~before.allowed)
 		breaks(f, "allowlist widened", fd, ret);
@@ -321,7 +314,7 @@ static void do_dm_op(struct fuzz *f, int i)
 	}
 	/* With an allowlist set, a sub-op outside it (or >= 64) never reaches Xen. */
 	if (f->ours && nbuf && bufs[0].uptr == A.rw && bufs[0].size >= 4 &&
-	    bufs[0].size <= 128 && !query(fd, &q) && (q.state & PRIVCMD_AUDIT_ALLOWLIST_SET)) {
+	    bufs[0].size <= 128 && !audit_query(fd, &q) && (q.state & PRIVCMD_AUDIT_ALLOWLIST_SET)) {
 		uint32_t sub = *(uint32_t *)A.rw;
 
 		op_allowed = sub < 64 && (q.allowed >> sub & 1);
