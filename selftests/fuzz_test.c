@@ -318,8 +318,12 @@ static void do_dm_op(struct fuzz *f, int i)
 		fuzz_ioctl(fd, IOCTL_PRIVCMD_DM_OP, ptr(false));
 		return;
 	}
-	/* With an allowlist set, a sub-op outside it (or >= 64) never reaches Xen. */
-	if (f->ours && nbuf && bufs[0].uptr == A.rw && bufs[0].size >= 4 &&
+	/*
+	 * With an allowlist set, a sub-op outside it (or >= 64) never reaches
+	 * Xen. Judged only when the kernel reads our descriptors: a random
+	 * ubufs reads other bytes, and another sub-op.
+	 */
+	if (f->ours && nbuf && op.ubufs == bufs && bufs[0].uptr == A.rw && bufs[0].size >= 4 &&
 	    bufs[0].size <= 128 && !audit_query(fd, &q) && (q.state & PRIVCMD_AUDIT_ALLOWLIST_SET)) {
 		uint32_t sub = *(uint32_t *)A.rw;
 
