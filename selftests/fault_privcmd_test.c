@@ -210,8 +210,7 @@ TEST_F(fault, mmap_offsets_and_fixed_still_work)
  * struct flapper - a thread that maps and unmaps one page over and over.
  * @addr: the page (fixed address).
  * @page: its size.
- * @memfd: file holding what the page shows each time it is mapped, or -1
- *         for a fresh zeroed page.
+ * @memfd: file holding what the page shows each time it is mapped.
  * @stop: set to end the thread.
  * @rounds: how many times it was mapped.
  *
@@ -228,12 +227,10 @@ struct flapper {
 	atomic_long rounds;
 };
 
-/* Prepare @f to show @len bytes of @fill (NULL: zeroes) at @addr: 0 or -errno. */
+/* Prepare @f to show @len bytes of @fill at @addr: 0 or -errno. */
 static int flapper_init(struct flapper *f, void *addr, long page, const void *fill, size_t len)
 {
-	*f = (struct flapper){ .addr = addr, .page = page, .memfd = -1 };
-	if (!fill)
-		return 0;
+	*f = (struct flapper){ .addr = addr, .page = page };
 	f->memfd = memfd_create("flapper", MFD_CLOEXEC);
 	if (f->memfd < 0)
 		return -errno;
@@ -249,15 +246,14 @@ static int flapper_init(struct flapper *f, void *addr, long page, const void *fi
 
 static void flapper_fini(struct flapper *f)
 {
-	if (f->memfd >= 0)
-		close(f->memfd);
+	close(f->memfd);
 }
 
 static void *flap(void *arg)
 {
 	struct flapper *f = arg;
 	/* Private: what a call writes back stays out of the next round. */
-	int flags = MAP_PRIVATE | MAP_FIXED_NOREPLACE | (f->memfd < 0 ? MAP_ANONYMOUS : 0);
+	int flags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
 
 	while (!atomic_load(&f->stop)) {
 		/* NOREPLACE: if another mmap() took the hole, stop rather than clobber it. */
