@@ -16,27 +16,18 @@
  * The probes are 8-byte DMOPs: enough for the driver to read the sub-op,
  * too short for Xen (EFAULT), so none of them does anything to the guest.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <uapi/xen/privcmd.h>
 
 #include "kselftest_harness.h"
+#include "lib/proc_files.h"
 #include "lib/xen_env.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 #define MAX_FDS 16
 
@@ -54,35 +45,8 @@ FIXTURE(qemu) {
 
 FIXTURE_SETUP(qemu)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	struct dirent *de;
-	int pidfd;
-	DIR *dir;
-
-	self->nr = 0;
-	pidfd = syscall(SYS_pidfd_open, qemu_pid, 0);
-	ASSERT_LE(0, pidfd) TH_LOG("pidfd_open(%d): %s", qemu_pid, strerror(errno));
-	snprintf(path, sizeof(path), "/proc/%d/fd", qemu_pid);
-	dir = opendir(path);
-	ASSERT_NE(NULL, dir);
-	while ((de = readdir(dir)) && self->nr < MAX_FDS) {
-		ssize_t len;
-		int fd;
-
-		snprintf(path, sizeof(path), "/proc/%d/fd/%s", qemu_pid, de->d_name);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len < 0)
-			continue;
-		target[len] = '\0';
-		if (strcmp(target, "/dev/xen/privcmd"))
-			continue;
-		fd = syscall(SYS_pidfd_getfd, pidfd, atoi(de->d_name), 0);
-		ASSERT_LE(0, fd) TH_LOG("pidfd_getfd: %s", strerror(errno));
-		self->qfd[self->nr] = atoi(de->d_name);
-		self->fd[self->nr++] = fd;
-	}
-	closedir(dir);
-	close(pidfd);
+	self->nr = proc_take_files(qemu_pid, "/dev/xen/privcmd", self->fd, self->qfd, MAX_FDS);
+	ASSERT_LE(0, self->nr) TH_LOG("taking QEMU's privcmd files: %s", strerror(-self->nr));
 	ASSERT_LT(0, self->nr) TH_LOG("QEMU holds no /dev/xen/privcmd file");
 }
 

@@ -16,17 +16,14 @@
  * Not built by selftests/Makefile (it needs a running e2e guest): the e2e
  * staging (scripts/vm/e2e/stage) builds it with the same flags and libraries.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,14 +34,9 @@
 #include <uapi/xen/privcmd.h>
 
 #include "kselftest_harness.h"
+#include "lib/proc_files.h"
 #include "lib/xen_env.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 #define MAX_FDS 16
 /* Xen's hypercall numbers, for the one raw hypercall attempted. */
@@ -94,11 +86,7 @@ static long status_id(pid_t pid, const char *key)
 
 FIXTURE_SETUP(depriv)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	struct dirent *de;
 	long uid, gid;
-	int pidfd;
-	DIR *dir;
 
 	self->nr_privcmd = 0;
 	self->nr_evtchn = 0;
@@ -109,38 +97,14 @@ FIXTURE_SETUP(depriv)
 	self->uid = uid;
 	self->gid = gid;
 
-	pidfd = syscall(SYS_pidfd_open, qemu_pid, 0);
-	ASSERT_LE(0, pidfd) TH_LOG("pidfd_open(%d): %s", qemu_pid, strerror(errno));
-	snprintf(path, sizeof(path), "/proc/%d/fd", qemu_pid);
-	dir = opendir(path);
-	ASSERT_NE(NULL, dir) TH_LOG("%s: %s", path, strerror(errno));
-	while ((de = readdir(dir))) {
-		int qfd = atoi(de->d_name), fd;
-		ssize_t len;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", qemu_pid, qfd);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len < 0)
-			continue;
-		target[len] = '\0';
-		if (strcmp(target, "/dev/xen/privcmd") && strcmp(target, "/dev/xen/evtchn"))
-			continue;
-		fd = syscall(SYS_pidfd_getfd, pidfd, qfd, 0);
-		ASSERT_LE(0, fd) TH_LOG("pidfd_getfd(QEMU fd %d): %s", qfd, strerror(errno));
-		if (!strcmp(target, "/dev/xen/privcmd") && self->nr_privcmd < MAX_FDS) {
-			self->qemu_privcmd_fd[self->nr_privcmd] = qfd;
-			self->privcmd[self->nr_privcmd++] = fd;
-		} else if (!strcmp(target, "/dev/xen/evtchn") && self->nr_evtchn < MAX_FDS) {
-			self->qemu_evtchn_fd[self->nr_evtchn] = qfd;
-			self->evtchn[self->nr_evtchn++] = fd;
-		} else {
-			close(fd);
-		}
-	}
-	closedir(dir);
-	close(pidfd);
+	self->nr_privcmd = proc_take_files(qemu_pid, "/dev/xen/privcmd", self->privcmd,
+					   self->qemu_privcmd_fd, MAX_FDS);
+	ASSERT_LE(0, self->nr_privcmd)
+		TH_LOG("taking QEMU's privcmd files: %s", strerror(-self->nr_privcmd));
+	self->nr_evtchn = proc_take_files(qemu_pid, "/dev/xen/evtchn", self->evtchn,
+					  self->qemu_evtchn_fd, MAX_FDS);
+	ASSERT_LE(0, self->nr_evtchn)
+		TH_LOG("taking QEMU's evtchn files: %s", strerror(-self->nr_evtchn));
 	ASSERT_LT(0, self->nr_privcmd) TH_LOG("QEMU holds no /dev/xen/privcmd file");
 	ASSERT_LT(0, self->nr_evtchn) TH_LOG("QEMU holds no /dev/xen/evtchn file");
 
