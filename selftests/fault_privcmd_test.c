@@ -211,6 +211,7 @@ TEST_F(fault, mmap_offsets_and_fixed_still_work)
  * @addr: the page (fixed address).
  * @page: its size.
  * @memfd: file holding what the page shows each time it is mapped.
+ * @thread: the thread.
  * @stop: set to end the thread.
  * @rounds: how many times it was mapped.
  *
@@ -223,31 +224,10 @@ struct flapper {
 	void *addr;
 	long page;
 	int memfd;
+	pthread_t thread;
 	atomic_bool stop;
 	atomic_long rounds;
 };
-
-/* Prepare @f to show @len bytes of @fill at @addr: 0 or -errno. */
-static int flapper_init(struct flapper *f, void *addr, long page, const void *fill, size_t len)
-{
-	*f = (struct flapper){ .addr = addr, .page = page };
-	f->memfd = memfd_create("flapper", MFD_CLOEXEC);
-	if (f->memfd < 0)
-		return -errno;
-	if (ftruncate(f->memfd, page) || pwrite(f->memfd, fill, len, 0) != (ssize_t)len) {
-		int err = -errno;
-
-		close(f->memfd);
-		f->memfd = -1;
-		return err ? err : -EIO;
-	}
-	return 0;
-}
-
-static void flapper_fini(struct flapper *f)
-{
-	close(f->memfd);
-}
 
 static void *flap(void *arg)
 {
@@ -284,6 +264,58 @@ static void *reserve_hole(long page)
 	return p + page;
 }
 
+/* Start @f flapping a page that shows @len bytes of @fill: 0 or -errno. */
+static int flapper_start(struct flapper *f, long page, const void *fill, size_t len)
+{
+	int err;
+
+	*f = (struct flapper){ .addr = reserve_hole(page), .page = page };
+	if (!f->addr)
+		return -ENOMEM;
+	f->memfd = memfd_create("flapper", MFD_CLOEXEC);
+	if (f->memfd < 0)
+		return -errno;
+	if (ftruncate(f->memfd, page) || pwrite(f->memfd, fill, len, 0) != (ssize_t)len) {
+		err = errno ? -errno : -EIO;
+		goto out_close;
+	}
+	err = -pthread_create(&f->thread, NULL, flap, f);
+	if (!err)
+		return 0;
+out_close:
+	close(f->memfd);
+	return err;
+}
+
+static void flapper_stop(struct flapper *f)
+{
+	atomic_store(&f->stop, true);
+	pthread_join(f->thread, NULL);
+	close(f->memfd);
+}
+
+/**
+ * struct tally - what the calls racing a flapper returned.
+ * @ok: successes.
+ * @efault: EFAULTs.
+ * @other: anything else: each is a failure.
+ * @first_other: the first of those, to log.
+ */
+struct tally {
+	long ok, efault, other;
+	int first_other;
+};
+
+static void tally_add(struct tally *t, int rc)
+{
+	if (!rc)
+		t->ok++;
+	else if (rc == -EFAULT)
+		t->efault++;
+	else if (!t->other++)
+		t->first_other = rc;
+}
+
 #define FLAP_CALLS 3000
 
 /* DM_OP whose buffer comes and goes: Xen's answer or EFAULT, nothing else. */
@@ -291,32 +323,18 @@ TEST_F(fault, dm_op_buffer_vanishes)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
 	struct privcmd_dm_op_buf buf = { .size = sizeof(op) };
-	long ok = 0, efault = 0, other = 0;
-	int first_other = 0;
+	struct tally t = { 0 };
 	struct flapper f;
-	pthread_t t;
 
-	ASSERT_EQ(0, flapper_init(&f, reserve_hole(self->page), self->page, &op, sizeof(op)));
-	ASSERT_NE(NULL, f.addr);
+	ASSERT_EQ(0, flapper_start(&f, self->page, &op, sizeof(op)));
 	buf.uptr = f.addr;
-	ASSERT_EQ(0, pthread_create(&t, NULL, flap, &f));
-	for (int i = 0; i < FLAP_CALLS; i++) {
-		int rc = privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
-
-		if (!rc)
-			ok++;
-		else if (rc == -EFAULT)
-			efault++;
-		else if (!other++)
-			first_other = rc;
-	}
-	atomic_store(&f.stop, true);
-	pthread_join(t, NULL);
-	flapper_fini(&f);
-	TH_LOG("%ld ok, %ld EFAULT, %ld page flips", ok, efault, atomic_load(&f.rounds));
-	EXPECT_EQ(0, other) TH_LOG("first unexpected result: %s", strerror(-first_other));
-	EXPECT_LT(0, ok);
-	EXPECT_LT(0, efault);
+	for (int i = 0; i < FLAP_CALLS; i++)
+		tally_add(&t, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	flapper_stop(&f);
+	TH_LOG("%ld ok, %ld EFAULT, %ld page flips", t.ok, t.efault, atomic_load(&f.rounds));
+	EXPECT_EQ(0, t.other) TH_LOG("first unexpected result: %s", strerror(-t.first_other));
+	EXPECT_LT(0, t.ok);
+	EXPECT_LT(0, t.efault);
 	/* The file still works. */
 	EXPECT_EQ(0, privcmd_dmop_raw(self->fd, self->g.domid, XEN_DMOP_nr_vcpus,
 				      sizeof(struct xen_dm_op)));
@@ -327,37 +345,26 @@ TEST_F(fault, dm_op_descriptors_vanish)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
 	struct privcmd_dm_op_buf desc = { .uptr = &op, .size = sizeof(op) };
-	long ok = 0, efault = 0, other = 0;
-	int first_other = 0;
+	struct tally t = { 0 };
 	struct flapper f;
-	pthread_t t;
 
-	ASSERT_EQ(0, flapper_init(&f, reserve_hole(self->page), self->page, &desc, sizeof(desc)));
-	ASSERT_NE(NULL, f.addr);
-	ASSERT_EQ(0, pthread_create(&t, NULL, flap, &f));
+	ASSERT_EQ(0, flapper_start(&f, self->page, &desc, sizeof(desc)));
 	for (int i = 0; i < FLAP_CALLS; i++) {
 		int rc;
 
 		op.op = XEN_DMOP_nr_vcpus;
 		op.u.nr_vcpus.vcpus = 0;
 		rc = privcmd_dm_op(self->fd, self->g.domid, 1, f.addr);
-		if (!rc) {
-			ok++;
-			/* Xen's answer came back through the descriptor it read. */
+		/* Xen's answer came back through the descriptor it read. */
+		if (!rc)
 			EXPECT_EQ(1U, op.u.nr_vcpus.vcpus);
-		} else if (rc == -EFAULT) {
-			efault++;
-		} else if (!other++) {
-			first_other = rc;
-		}
+		tally_add(&t, rc);
 	}
-	atomic_store(&f.stop, true);
-	pthread_join(t, NULL);
-	flapper_fini(&f);
-	TH_LOG("%ld ok, %ld EFAULT, %ld page flips", ok, efault, atomic_load(&f.rounds));
-	EXPECT_EQ(0, other) TH_LOG("first unexpected result: %s", strerror(-first_other));
-	EXPECT_LT(0, ok);
-	EXPECT_LT(0, efault);
+	flapper_stop(&f);
+	TH_LOG("%ld ok, %ld EFAULT, %ld page flips", t.ok, t.efault, atomic_load(&f.rounds));
+	EXPECT_EQ(0, t.other) TH_LOG("first unexpected result: %s", strerror(-t.first_other));
+	EXPECT_LT(0, t.ok);
+	EXPECT_LT(0, t.efault);
 }
 
 /*
@@ -367,42 +374,31 @@ TEST_F(fault, dm_op_descriptors_vanish)
  */
 TEST_F(fault, mmapbatch_arrays_vanish)
 {
+	struct tally t = { 0 };
 	struct flapper f;
 	uint64_t gfns[8];
-	long ok = 0, efault = 0, other = 0;
-	pthread_t t;
 
 	for (int i = 0; i < 8; i++)
 		gfns[i] = 40 + i;
-	ASSERT_EQ(0, flapper_init(&f, reserve_hole(self->page), self->page, gfns, sizeof(gfns)));
-	ASSERT_NE(NULL, f.addr);
-	ASSERT_EQ(0, pthread_create(&t, NULL, flap, &f));
+	ASSERT_EQ(0, flapper_start(&f, self->page, gfns, sizeof(gfns)));
 	for (int i = 0; i < FLAP_CALLS / 3; i++) {
 		unsigned char *a = privcmd_map_area(self->fd, 8);
 		uint64_t *arr = f.addr;
-		int rc;
 
 		if (!a) {
-			other++;
+			/* No room for the mapping: counted as a failure. */
+			tally_add(&t, -ENOMEM);
 			break;
 		}
 		/* Frames from the flapping page, errors into the same page. */
-		rc = privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 8, arr,
-					  (int *)(arr + 8));
-		if (!rc)
-			ok++;
-		else if (rc == -EFAULT)
-			efault++;
-		else
-			other++;
+		tally_add(&t, privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 8, arr,
+						   (int *)(arr + 8)));
 		munmap(a, 8 * self->page);
 	}
-	atomic_store(&f.stop, true);
-	pthread_join(t, NULL);
-	flapper_fini(&f);
-	TH_LOG("%ld ok, %ld EFAULT", ok, efault);
-	EXPECT_EQ(0, other);
-	EXPECT_LT(0, efault);
+	flapper_stop(&f);
+	TH_LOG("%ld ok, %ld EFAULT", t.ok, t.efault);
+	EXPECT_EQ(0, t.other) TH_LOG("first unexpected result: %s", strerror(-t.first_other));
+	EXPECT_LT(0, t.efault);
 	EXPECT_EQ(0, mapped_pages(self->fd, 0));
 }
 
