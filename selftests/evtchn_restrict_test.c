@@ -2,8 +2,9 @@
 /*
  * IOCTL_EVTCHN_RESTRICT_DOMID against a real HVM guest: the argument checks,
  * once per file, the bind matrix once restricted, channels bound before keep
- * working, sharing through dup() and fork(), BIND_STATIC (checked by ours
- * only), and binds racing the restriction from other threads.
+ * working, sharing through dup() and fork(), BIND_STATIC (refused on a
+ * restricted file by ours only), and binds racing the restriction from other
+ * threads.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -185,16 +186,28 @@ TEST_F(guest, bind_static)
 	ASSERT_EQ(0, evtchn_unbind(self->peer, mine));
 	EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, mine, NULL, NULL));
 
-	/* restricted: ours checks the other end, upstream does not */
+	/*
+	 * restricted: ours refuses every static bind (even of a port whose
+	 * other end is the guest), counted as a denial; upstream binds any.
+	 */
 	ASSERT_EQ(0, evtchn_restrict(self->fd, self->g.domid));
-	EXPECT_EQ(0, evtchn_bind_static(self->fd, mine));
-	rc = evtchn_bind_static(self->fd, other);
+	rc = evtchn_bind_static(self->fd, mine);
 	if (evtchn_ours()) {
 		EXPECT_EQ(-EACCES, rc);
+		EXPECT_EQ(-EACCES, evtchn_bind_static(self->fd, other));
+		EXPECT_EQ(2, evtchn_fdinfo(self->fd, "evtchn.denied"));
+		EXPECT_EQ(1, evtchn_fdinfo(self->fd, "evtchn.ports"));	/* the loopback */
+		/* Xen's ports are untouched: still open, still unbound */
+		EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, mine, NULL, NULL));
+		EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, other, NULL, NULL));
+		/* and the unrestricted file still binds them */
+		EXPECT_EQ(0, evtchn_bind_static(self->peer, other));
+		EXPECT_EQ(0, evtchn_unbind(self->peer, other));
 	} else {
 		EXPECT_EQ(0, rc);
+		EXPECT_EQ(0, evtchn_bind_static(self->fd, other));
 	}
-	evtchn_diff("BIND_STATIC on a restricted file needs a port whose other end is the restricted domain (upstream: unchecked)");
+	evtchn_diff("BIND_STATIC on a restricted file fails with EACCES (upstream: binds any port)");
 	evtchn_diff("BIND_STATIC of a port with a handler in this kernel fails with EBUSY (upstream: shares it)");
 }
 

@@ -11,7 +11,8 @@
  * it) and the modules must unload afterwards (the runner's last step). In
  * process, the hardening invariants of our drivers are asserted on every call:
  * a restricted privcmd file never passes a bare hypercall or a DMOP/mapping
- * aimed at another domain, and unknown ioctls answer ENOTTY.
+ * aimed at another domain, a restricted evtchn file never binds a VIRQ, an
+ * unbound port or a static port, and unknown ioctls answer ENOTTY.
  *
  *   DMOP_FUZZ_SEED     replay a run (the seed is printed first)
  *   DMOP_FUZZ_CALLS    calls to make (default 1000000)
@@ -101,6 +102,7 @@ struct fuzz {
 	int privcmd[NR_PRIVCMD];
 	int restricted[NR_PRIVCMD];	/* domid it was restricted to, or -1 */
 	int evtchn[NR_EVTCHN];
+	bool evtchn_restricted[NR_EVTCHN];	/* RESTRICT_DOMID succeeded on it */
 	void *vma[8];			/* privcmd mappings to aim MMAP* at */
 	size_t vma_pages[8];
 	uint32_t target, other;
@@ -449,13 +451,17 @@ static void reopen_privcmd(struct fuzz *f, int i)
 static void do_evtchn(struct fuzz *f)
 {
 	int i = below(NR_EVTCHN), fd = f->evtchn[i];
+	bool restricted = f->evtchn_restricted[i];
 	uint32_t buf[8];
+	long ret;
 
-	switch (below(10)) {
+	switch (below(11)) {
 	case 0: {
 		struct ioctl_evtchn_bind_virq b = { .virq = below(4) ? below(24) : rnd() };
 
-		fuzz_ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, below(16) ? (void *)&b : ptr(false));
+		ret = fuzz_ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, below(16) ? (void *)&b : ptr(false));
+		if (f->ours && restricted && ret >= 0)
+			breaks(f, "BIND_VIRQ on a restricted evtchn file", fd, ret);
 		break;
 	}
 	case 1: {
@@ -468,7 +474,10 @@ static void do_evtchn(struct fuzz *f)
 	case 2: {
 		struct ioctl_evtchn_bind_unbound_port b = { .remote_domain = below(2) ? 0 : domid(f) };
 
-		fuzz_ioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, below(16) ? (void *)&b : ptr(false));
+		ret = fuzz_ioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT,
+				 below(16) ? (void *)&b : ptr(false));
+		if (f->ours && restricted && ret >= 0)
+			breaks(f, "BIND_UNBOUND_PORT on a restricted evtchn file", fd, ret);
 		break;
 	}
 	case 3: {
@@ -490,8 +499,18 @@ static void do_evtchn(struct fuzz *f)
 	case 6: {
 		struct ioctl_evtchn_restrict_domid r = { .domid = below(2) ? f->target : domid(f) };
 
-		if (!below(8))
-			fuzz_ioctl(fd, IOCTL_EVTCHN_RESTRICT_DOMID, below(16) ? (void *)&r : ptr(false));
+		if (!below(8) &&
+		    !fuzz_ioctl(fd, IOCTL_EVTCHN_RESTRICT_DOMID, below(16) ? (void *)&r : ptr(false)))
+			f->evtchn_restricted[i] = true;
+		break;
+	}
+	case 9: {
+		/* low port numbers: dom0's own, the other files' and the guests' */
+		struct ioctl_evtchn_bind b = { .port = below(8) ? below(128) : rnd() };
+
+		ret = fuzz_ioctl(fd, IOCTL_EVTCHN_BIND_STATIC, below(16) ? (void *)&b : ptr(false));
+		if (f->ours && restricted && ret >= 0)
+			breaks(f, "BIND_STATIC on a restricted evtchn file", fd, ret);
 		break;
 	}
 	case 7: {
@@ -515,6 +534,7 @@ static void do_evtchn(struct fuzz *f)
 		if (!below(64)) {
 			close(fd);
 			f->evtchn[i] = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
+			f->evtchn_restricted[i] = false;
 		}
 		break;
 	}

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Races on one /dev/xen/evtchn file: ports bound, fired and unbound while
- * other threads read and poll the same file, and a restriction set while
- * other threads bind. After each: no hang, nothing read that was never
- * bound, no bind to another domain after the restriction returned, and
- * (our driver) the file's fdinfo is back to empty and counts every refusal.
+ * other threads read and poll the same file, a restriction set while other
+ * threads bind, and BIND_STATIC from one restricted file aimed at the ports
+ * another restricted file is binding. After each: no hang, nothing read
+ * that was never bound, no bind to another domain after the restriction
+ * returned, and (our driver) the file's fdinfo is back to empty and counts
+ * every refusal.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -270,6 +272,119 @@ TEST_F(restrict, restrict_while_binding)
 								r.guest_ports[i], &peer, NULL));
 	}
 	close(r.fd);
+}
+
+/* ---- static binds aimed at another restricted file's ports ---- */
+
+#define STATIC_ROUNDS 300
+#define STATIC_SPREAD 4	/* port numbers tried around the last one bound */
+
+struct static_race {
+	int binder, sniper;	/* two files, both restricted to the guest */
+	uint32_t guest;
+	int guest_ports[GUEST_PORTS];
+	atomic_int last;	/* the binder's last local port */
+	atomic_bool stop;
+	atomic_long binds, shots, refused, errors;
+};
+
+/* The binder: the guest's ports, bound and unbound round after round. */
+static void *static_binder(void *arg)
+{
+	struct static_race *r = arg;
+
+	for (int i = 0; i < STATIC_ROUNDS; i++) {
+		int p = evtchn_bind_interdomain(r->binder, r->guest, r->guest_ports[i % GUEST_PORTS]);
+
+		if (p < 0) {
+			atomic_fetch_add(&r->errors, 1);
+			continue;
+		}
+		atomic_store(&r->last, p);
+		atomic_fetch_add(&r->binds, 1);
+		if (evtchn_unbind(r->binder, p))
+			atomic_fetch_add(&r->errors, 1);
+	}
+	atomic_store(&r->stop, true);
+	return NULL;
+}
+
+/*
+ * The sniper: BIND_STATIC of the port numbers the binder is about to get,
+ * while the event core may be half-way through binding them. Ours refuses
+ * every one (EACCES) before touching the port; on 6.1 the ioctl does not
+ * exist (EOPNOTSUPP from ours).
+ */
+static void *static_sniper(void *arg)
+{
+	struct static_race *r = arg;
+	int want = evtchn_kernel_has_static() ? -EACCES : -EOPNOTSUPP;
+
+	while (!atomic_load(&r->stop)) {
+		int base = atomic_load(&r->last);
+
+		for (int d = 0; d < STATIC_SPREAD; d++) {
+			int rc = evtchn_bind_static(r->sniper, base + d);
+
+			atomic_fetch_add(&r->shots, 1);
+			if (rc == want)
+				atomic_fetch_add(&r->refused, 1);
+			else
+				atomic_fetch_add(&r->errors, 1);
+		}
+	}
+	return NULL;
+}
+
+TEST_F(restrict, static_binds_against_a_binding_file)
+{
+	struct static_race r = { .guest = self->g.domid };
+	pthread_t t[3];
+
+	if (!evtchn_ours()) {
+		evtchn_diff("the in-tree driver binds any static port on a restricted file "
+			    "and shares a half-bound port's irq: not raced here");
+		return;
+	}
+	r.binder = evtchn_open(0);
+	r.sniper = evtchn_open(0);
+	ASSERT_LE(0, r.binder);
+	ASSERT_LE(0, r.sniper);
+	ASSERT_EQ(0, evtchn_restrict(r.binder, self->g.domid));
+	ASSERT_EQ(0, evtchn_restrict(r.sniper, self->g.domid));
+	for (int i = 0; i < GUEST_PORTS; i++) {
+		r.guest_ports[i] = evtchn_xen_alloc_unbound(self->g.domid, 0);
+		ASSERT_LE(0, r.guest_ports[i]);
+	}
+	/* A first bind names the range of local ports the sniper aims at. */
+	atomic_store(&r.last, evtchn_bind_interdomain(r.binder, r.guest, r.guest_ports[0]));
+	ASSERT_LE(0, atomic_load(&r.last));
+	ASSERT_EQ(0, evtchn_unbind(r.binder, atomic_load(&r.last)));
+
+	ASSERT_EQ(0, pthread_create(&t[0], NULL, static_binder, &r));
+	ASSERT_EQ(0, pthread_create(&t[1], NULL, static_sniper, &r));
+	ASSERT_EQ(0, pthread_create(&t[2], NULL, static_sniper, &r));
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+
+	TH_LOG("%ld interdomain binds, %ld static binds tried, %ld refused",
+	       atomic_load(&r.binds), atomic_load(&r.shots), atomic_load(&r.refused));
+	EXPECT_EQ(0, atomic_load(&r.errors));
+	EXPECT_EQ(STATIC_ROUNDS, atomic_load(&r.binds));
+	EXPECT_LT(0, atomic_load(&r.shots));
+	EXPECT_EQ(atomic_load(&r.shots), atomic_load(&r.refused));
+	EXPECT_EQ(0, evtchn_fdinfo(r.binder, "evtchn.ports"));
+	EXPECT_EQ(0, evtchn_fdinfo(r.sniper, "evtchn.ports"));
+	if (evtchn_kernel_has_static()) {
+		EXPECT_EQ(atomic_load(&r.shots), evtchn_fdinfo(r.sniper, "evtchn.denied"));
+	}
+	/* Every guest port is free again: nothing half-bound stayed behind. */
+	for (int i = 0; i < GUEST_PORTS; i++) {
+		EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(self->g.domid,
+								r.guest_ports[i], NULL, NULL));
+	}
+	close(r.binder);
+	close(r.sniper);
 }
 
 int main(int argc, char **argv)

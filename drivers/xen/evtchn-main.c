@@ -23,7 +23,7 @@
 
 #define EVTCHN_NODE "xen/evtchn"
 
-static long evtchn_ioctl_reset(struct evtchn_file *f, void __user *uarg)
+static long evtchn_ioctl_reset(struct evtchn_file *f, const void *karg)
 {
 	evtchn_ring_reset(f);
 	return 0;
@@ -32,11 +32,24 @@ static long evtchn_ioctl_reset(struct evtchn_file *f, void __user *uarg)
 /**
  * struct evtchn_ioctl_op - one entry of the ioctl table.
  * @cmd: the ioctl number (upstream's, size included).
- * @fn: its handler, called with bind_lock held.
+ * @fn: its handler, called with bind_lock held and the argument already
+ *	copied in: @karg points to _IOC_SIZE(@cmd) bytes of it, or is NULL when
+ *	the copy faulted (the handler answers EFAULT where upstream would).
  */
 struct evtchn_ioctl_op {
 	unsigned int cmd;
-	long (*fn)(struct evtchn_file *f, void __user *uarg);
+	long (*fn)(struct evtchn_file *f, const void *karg);
+};
+
+/* Room for the argument of any command of the table below. */
+union evtchn_ioctl_arg {
+	struct ioctl_evtchn_bind_virq virq;
+	struct ioctl_evtchn_bind_interdomain interdomain;
+	struct ioctl_evtchn_bind_unbound_port unbound;
+	struct ioctl_evtchn_unbind unbind;
+	struct ioctl_evtchn_notify notify;
+	struct ioctl_evtchn_restrict_domid restrict_domid;
+	struct ioctl_evtchn_bind bind;
 };
 
 static const struct evtchn_ioctl_op evtchn_ioctl_ops[] = {
@@ -54,14 +67,28 @@ static long evtchn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct evtchn_file *f = file->private_data;
 	const struct evtchn_ioctl_op *op;
+	union evtchn_ioctl_arg buf;
+	unsigned int size;
+	const void *karg;
 	long rc;
 
 	for (op = evtchn_ioctl_ops; op < evtchn_ioctl_ops + ARRAY_SIZE(evtchn_ioctl_ops); op++) {
 		if (op->cmd != cmd)
 			continue;
+		/*
+		 * Read the argument before taking the lock: a fault on user
+		 * memory (userfaultfd, a stalled NFS page) then never holds
+		 * bind_lock, which every other ioctl of the file takes.
+		 */
+		size = _IOC_SIZE(cmd);
+		if (size > sizeof(buf))	/* a table entry without its union member */
+			return -ENOTTY;
+		karg = &buf;
+		if (size && copy_from_user(&buf, (void __user *)arg, size))
+			karg = NULL;
 		/* one lock for all: binds, unbinds and the restriction are ordered */
 		mutex_lock(&f->bind_lock);
-		rc = op->fn(f, (void __user *)arg);
+		rc = op->fn(f, karg);
 		mutex_unlock(&f->bind_lock);
 		return rc;
 	}
@@ -72,10 +99,10 @@ static int evtchn_open(struct inode *inode, struct file *file)
 {
 	struct evtchn_file *f;
 
-	f = DMOP_ALLOC(kzalloc(sizeof(*f), GFP_KERNEL));
+	f = DMOP_ALLOC(kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT));
 	if (!f)
 		return -ENOMEM;
-	f->name = DMOP_ALLOC(kasprintf(GFP_KERNEL, "evtchn:%s", current->comm));
+	f->name = DMOP_ALLOC(kasprintf(GFP_KERNEL_ACCOUNT, "evtchn:%s", current->comm));
 	if (!f->name) {
 		kfree(f);
 		return -ENOMEM;
@@ -126,17 +153,17 @@ DEFINE_SHOW_ATTRIBUTE(evtchn_live);
 static void evtchn_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct evtchn_file *f = file->private_data;
+	domid_t domid = READ_ONCE(f->restrict_domid);
 
-	mutex_lock(&f->bind_lock);
-	if (f->restrict_domid == EVTCHN_UNRESTRICTED)
+	/* No lock: an auditor never waits behind the file's owner. */
+	if (domid == EVTCHN_UNRESTRICTED)
 		seq_puts(m, "evtchn.restricted_domid:\tnone\n");
 	else
-		seq_printf(m, "evtchn.restricted_domid:\t%u\n", f->restrict_domid);
-	seq_printf(m, "evtchn.ports:\t%u\n", f->nr_ports);
-	seq_printf(m, "evtchn.denied:\t%lu\n", f->nr_denied);
-	seq_printf(m, "evtchn.ring_size:\t%u\n", f->ring_size);
+		seq_printf(m, "evtchn.restricted_domid:\t%u\n", domid);
+	seq_printf(m, "evtchn.ports:\t%u\n", READ_ONCE(f->nr_ports));
+	seq_printf(m, "evtchn.denied:\t%lu\n", READ_ONCE(f->nr_denied));
+	seq_printf(m, "evtchn.ring_size:\t%u\n", READ_ONCE(f->ring_size));
 	seq_printf(m, "evtchn.pending:\t%u\n", READ_ONCE(f->prod) - READ_ONCE(f->cons));
-	mutex_unlock(&f->bind_lock);
 }
 
 static const struct file_operations evtchn_fops = {

@@ -38,10 +38,14 @@
 /**
  * struct evtchn_file - one open /dev/xen/evtchn.
  * @bind_lock: serialises ioctls and unmasking; protects @ports and @nr_ports.
+ *             Never held across an access to user memory.
  * @ports: bound ports, indexed by port number, of struct evtchn_port.
  * @nr_ports: how many are bound.
  * @restrict_domid: the domain binds are limited to, or EVTCHN_UNRESTRICTED.
  * @nr_denied: binds the restriction refused.
+ *
+ * @nr_ports, @restrict_domid and @nr_denied change under bind_lock and are
+ * read without it by fdinfo (WRITE_ONCE/READ_ONCE).
  * @read_lock: held by readers, and by whatever moves ring entries (growth,
  *             unbind, reset), so that a reader's window stays put.
  * @ring_lock: protects @ring, @cons, @prod, @overflow and each port's
@@ -119,18 +123,17 @@ __poll_t evtchn_poll(struct file *file, poll_table *wait);
 int evtchn_fasync(int fd, struct file *file, int on);
 
 /* evtchn-bind.c */
-long evtchn_ioctl_bind_virq(struct evtchn_file *f, void __user *uarg);
-long evtchn_ioctl_bind_interdomain(struct evtchn_file *f, void __user *uarg);
-long evtchn_ioctl_bind_unbound(struct evtchn_file *f, void __user *uarg);
-long evtchn_ioctl_bind_static(struct evtchn_file *f, void __user *uarg);
-long evtchn_ioctl_unbind(struct evtchn_file *f, void __user *uarg);
-long evtchn_ioctl_notify(struct evtchn_file *f, void __user *uarg);
+long evtchn_ioctl_bind_virq(struct evtchn_file *f, const void *karg);
+long evtchn_ioctl_bind_interdomain(struct evtchn_file *f, const void *karg);
+long evtchn_ioctl_bind_unbound(struct evtchn_file *f, const void *karg);
+long evtchn_ioctl_bind_static(struct evtchn_file *f, const void *karg);
+long evtchn_ioctl_unbind(struct evtchn_file *f, const void *karg);
+long evtchn_ioctl_notify(struct evtchn_file *f, const void *karg);
 void evtchn_unbind_all(struct evtchn_file *f);
 
 /* evtchn-restrict.c */
-long evtchn_ioctl_restrict(struct evtchn_file *f, void __user *uarg);
+long evtchn_ioctl_restrict(struct evtchn_file *f, const void *karg);
 bool evtchn_restricted(const struct evtchn_file *f);
-int evtchn_restrict_check_static(struct evtchn_file *f, evtchn_port_t port);
 long evtchn_restrict_deny(struct evtchn_file *f, unsigned int cmd, unsigned int target);
 
 #endif /* XEN_DMOP_EVTCHN_PRIV_H */

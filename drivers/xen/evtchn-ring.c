@@ -48,18 +48,22 @@ int evtchn_ring_reserve(struct evtchn_file *f, unsigned int nr_ports)
 			return -ENOMEM;
 		size *= 2;
 	}
-	ring = DMOP_ALLOC(kvmalloc_array(size, sizeof(*ring), GFP_KERNEL));
+	ring = DMOP_ALLOC(kvmalloc_array(size, sizeof(*ring), GFP_KERNEL_ACCOUNT));
 	if (!ring)
 		return -ENOMEM;
 
-	mutex_lock(&f->read_lock);
+	/* A reader may hold it across a fault on its buffer: a bind can give up. */
+	if (mutex_lock_killable(&f->read_lock)) {
+		kvfree(ring);
+		return -EINTR;
+	}
 	spin_lock_irq(&f->ring_lock);
 	n = f->prod - f->cons;
 	for (i = 0; i < n; i++)
 		ring[i] = *ring_slot(f, f->cons + i);
 	old = f->ring;
 	f->ring = ring;
-	f->ring_size = size;
+	WRITE_ONCE(f->ring_size, size);
 	WRITE_ONCE(f->cons, 0);
 	WRITE_ONCE(f->prod, n);
 	spin_unlock_irq(&f->ring_lock);

@@ -70,9 +70,16 @@ static void privcmd_seq_op_name(struct seq_file *m, unsigned int op)
 
 int privcmd_audit_open(struct privcmd_file *pf)
 {
-	pf->stats = DMOP_ALLOC(alloc_percpu(struct privcmd_counters));
+	int err;
+
+	pf->stats = DMOP_ALLOC(alloc_percpu_gfp(struct privcmd_counters, GFP_KERNEL_ACCOUNT));
 	if (!pf->stats)
 		return -ENOMEM;
+	err = DMOP_ALLOC_INT(init_srcu_struct(&pf->dm_op_srcu));
+	if (err) {
+		free_percpu(pf->stats);
+		return err;
+	}
 	pf->dm_op_allowed = ~0ULL;
 	atomic_long_set(&pf->mapped_pages, 0);
 	return 0;
@@ -80,6 +87,7 @@ int privcmd_audit_open(struct privcmd_file *pf)
 
 void privcmd_audit_release(struct privcmd_file *pf)
 {
+	cleanup_srcu_struct(&pf->dm_op_srcu);
 	free_percpu(pf->stats);
 }
 
@@ -111,19 +119,19 @@ void privcmd_audit_denied(struct file *file, unsigned int cmd, unsigned int targ
 	this_cpu_inc(pf->stats->denied[reason]);
 	if (cmd == IOCTL_PRIVCMD_DM_OP)
 		this_cpu_inc(pf->stats->dm_ops_denied);
-	trace_denied(_IOC_NR(cmd), target, READ_ONCE(pf->domid), op, reason);
+	trace_denied(_IOC_NR(cmd), target, privcmd_restricted_domid(pf), op, reason);
 }
 
 void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct privcmd_file *pf = file->private_data;
-	unsigned int domid = READ_ONCE(pf->domid);
+	unsigned int domid = privcmd_restricted_domid(pf);
 	struct privcmd_counters *sum;
 	u64 allowed, dm_ops = 0;
 	unsigned int i;
 	bool first;
 
-	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL));
+	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
 	if (!sum)
 		return;
 	privcmd_audit_sum(pf, sum);
@@ -206,6 +214,11 @@ long privcmd_ioctl_dm_op_allowlist(struct file *file, void __user *udata)
 		WRITE_ONCE(pf->allowlist_set, true);
 	} while (!try_cmpxchg64(&pf->dm_op_allowed, &old, req.allowed));
 
+	/*
+	 * DMOPs that passed the old list may still be on their way to Xen:
+	 * when this returns, none is (as RESTRICT waits for its calls).
+	 */
+	synchronize_srcu(&pf->dm_op_srcu);
 	trace_allowlist(old, req.allowed);
 	return 0;
 }
@@ -230,8 +243,8 @@ long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
 
-	q = DMOP_ALLOC(kzalloc(sizeof(*q), GFP_KERNEL));
-	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL));
+	q = DMOP_ALLOC(kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT));
+	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
 	if (!q || !sum) {
 		rc = -ENOMEM;
 		goto out;
@@ -240,7 +253,7 @@ long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
 
 	q->size = min_t(u32, usize, sizeof(*q));
 	q->version = PRIVCMD_AUDIT_QUERY_VERSION;
-	q->restricted_domid = READ_ONCE(pf->domid);
+	q->restricted_domid = privcmd_restricted_domid(pf);
 	if (q->restricted_domid != DOMID_INVALID)
 		q->state |= PRIVCMD_AUDIT_RESTRICTED;
 	if (READ_ONCE(pf->allowlist_set))

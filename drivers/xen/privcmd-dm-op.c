@@ -47,10 +47,14 @@ MODULE_PARM_DESC(dm_op_buf_max_size,
  * continuation state); unknown ones may write anything.
  */
 #define DMOP_READ_ONLY	(BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(8) | BIT(9) | \
-			 BIT(10) | BIT(13) | BIT(14) | BIT(15) | BIT(16) |     \
-			 BIT(18) | BIT(19))
-/* DMOPs that may write buffer 0 only. */
-#define DMOP_WRITE_OP	(BIT(1) | BIT(2) | BIT(11) | BIT(12) | BIT(17) | BIT(20))
+			 BIT(10) | BIT(13) | BIT(14) | BIT(16) | BIT(18) |     \
+			 BIT(19))
+/*
+ * DMOPs that may write buffer 0 only (map_mem_type_to_ioreq_server, 15,
+ * keeps its continuation state there).
+ */
+#define DMOP_WRITE_OP	(BIT(1) | BIT(2) | BIT(11) | BIT(12) | BIT(15) | BIT(17) | \
+			 BIT(20))
 #define DMOP_NR_KNOWN	21
 
 /* What the counters and the trace say when buffer 0 holds no sub-op. */
@@ -114,6 +118,7 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 	u32 op = DMOP_UNREADABLE;
 	size_t off = 0;
 	long rc;
+	int idx;
 
 	for (i = 0; i < num; i++) {
 		void *kptr = bounce + off;
@@ -131,23 +136,20 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 	 */
 	if (kbufs[0].size >= sizeof(op))
 		memcpy(&op, bounce, sizeof(op));
+	/*
+	 * From the check to Xen's answer being counted: a narrowing of the list
+	 * waits for it. Not across the copy back, which the caller can stall.
+	 */
+	idx = srcu_read_lock(&pf->dm_op_srcu);
 	if (unlikely(!dm_op_allowed(pf, op))) {
+		srcu_read_unlock(&pf->dm_op_srcu, idx);
 		privcmd_audit_denied(file, IOCTL_PRIVCMD_DM_OP, dom, op, PRIVCMD_DENIED_ALLOWLIST);
 		return -EPERM;
 	}
-	nr_written = dm_op_nr_written(op, num);
 
 	xen_preemptible_hcall_begin();
 	rc = HYPERVISOR_dm_op(dom, num, xbufs);
 	xen_preemptible_hcall_end();
-
-	for (i = 0, off = 0; i < nr_written; i++) {
-		if (copy_to_user(kbufs[i].uptr, bounce + off, kbufs[i].size)) {
-			rc = -EFAULT;
-			break;
-		}
-		off += ALIGN(kbufs[i].size, sizeof(u64));
-	}
 
 	/* Per-CPU: no cache line is shared with the file's other threads. */
 	i = op < PRIVCMD_AUDIT_NR_OPS ? op : PRIVCMD_OP_OTHER;
@@ -155,6 +157,14 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 	if (rc < 0)
 		this_cpu_inc(pf->stats->failures[i]);
 	trace_dm_op(dom, op, num, rc);
+	srcu_read_unlock(&pf->dm_op_srcu, idx);
+
+	nr_written = dm_op_nr_written(op, num);
+	for (i = 0, off = 0; i < nr_written; i++) {
+		if (copy_to_user(kbufs[i].uptr, bounce + off, kbufs[i].size))
+			return -EFAULT;
+		off += ALIGN(kbufs[i].size, sizeof(u64));
+	}
 	return rc;
 }
 
@@ -184,8 +194,8 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 	}
 
 	if (op.num > DM_OP_STACK_BUFS) {
-		kbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL));
-		xbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL));
+		kbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL_ACCOUNT));
+		xbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL_ACCOUNT));
 		if (!kbufs || !xbufs) {
 			rc = -ENOMEM;
 			goto out;
@@ -198,7 +208,7 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 		goto out;
 	}
 	if (total > DM_OP_STACK_BYTES) {
-		bounce = DMOP_ALLOC(kvmalloc(total, GFP_KERNEL | __GFP_NOWARN));
+		bounce = DMOP_ALLOC(kvmalloc(total, GFP_KERNEL_ACCOUNT | __GFP_NOWARN));
 		if (!bounce) {
 			rc = -ENOMEM;
 			goto out;

@@ -61,8 +61,10 @@ static const struct privcmd_ioctl_desc privcmd_ioctls[] = {
 
 long privcmd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct privcmd_file *pf = file->private_data;
 	const struct privcmd_ioctl_desc *desc;
 	unsigned int nr = _IOC_NR(cmd);
+	int err;
 
 	/* The whole command must match: same number, direction and size. */
 	if (_IOC_TYPE(cmd) != 'P' || nr >= ARRAY_SIZE(privcmd_ioctls))
@@ -70,6 +72,12 @@ long privcmd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	desc = &privcmd_ioctls[nr];
 	if (!desc->fn || desc->cmd != cmd)
 		return -ENOTTY;
+	/* Opened in a domU before xenstore named the target: wait for it now. */
+	if (unlikely(READ_ONCE(pf->domid) == PRIVCMD_DOMID_PENDING)) {
+		err = privcmd_restrict_resolve(pf);
+		if (err)
+			return err;
+	}
 	return desc->fn(file, (void __user *)arg);
 }
 
@@ -78,12 +86,11 @@ int privcmd_open(struct inode *inode, struct file *file)
 	struct privcmd_file *pf;
 	int err;
 
-	pf = DMOP_ALLOC(kzalloc(sizeof(*pf), GFP_KERNEL));
+	pf = DMOP_ALLOC(kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT));
 	if (!pf)
 		return -ENOMEM;
-	err = privcmd_restrict_open(pf);
-	if (err)
-		goto err_free;
+	privcmd_restrict_open(pf);
+	mt_init_flags(&pf->maps, MT_FLAGS_ALLOC_RANGE);
 	err = privcmd_audit_open(pf);
 	if (err)
 		goto err_free;
@@ -101,6 +108,7 @@ int privcmd_release(struct inode *inode, struct file *file)
 	struct privcmd_file *pf = file->private_data;
 
 	privcmd_audit_release(pf);
+	mtree_destroy(&pf->maps);	/* empty: every mapping held the file */
 	kfree(pf);
 	atomic_long_dec(&privcmd_live.files);
 	return 0;

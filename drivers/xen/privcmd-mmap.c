@@ -8,18 +8,22 @@
  * mappings are never copied into a child and are torn down on munmap() and
  * exit like any other.
  *
- * vma->vm_private_data is NULL while the mapping is unused, then a
- * struct privcmd_mapping: how many foreign frames it holds (counted in the
- * file's mapped_pages) and, on an auto-translated (PVH) dom0, the array of
- * local pages the foreign frames are mapped over.
+ * vma->vm_private_data is the struct privcmd_mapping made by mmap(): whether
+ * it was filled, how many foreign frames it holds (counted in the file's
+ * mapped_pages) and, on an auto-translated (PVH) dom0, the array of local
+ * pages the foreign frames are mapped over.
  *
  * A filled mapping cannot be moved with mremap(): see
- * privcmd_get_unmapped_area(). Its vm_pgoff is its own page address.
+ * privcmd_get_unmapped_area(). For that each mapping gets, at mmap(), a
+ * range of page offsets of its own in the file (vm_pgoff), which names it
+ * and never changes, whatever mremap() does to its address.
  */
 
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
 
 #include <linux/atomic.h>
+#include <linux/maple_tree.h>
+#include <linux/rcupdate.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/refcount.h>
@@ -37,22 +41,40 @@
 #include "dmop-fault.h"
 #include "privcmd.h"
 
+/* Page offsets handed to mappings: their byte offsets still fit in loff_t. */
+#define PRIVCMD_PGOFF_MAX (LLONG_MAX >> PAGE_SHIFT)
+
+/* The mapping code assumes Xen's frames and the kernel's pages are one size. */
+static_assert(XEN_PFN_PER_PAGE == 1,
+	      "xen-dmop: kernels whose pages are larger than Xen's 4 KiB frames are not supported");
+
 /**
- * struct privcmd_mapping - what a filled mapping of /dev/xen/privcmd holds.
- * @users: vmas that point here. One: a filled mapping is neither split
- *	nor moved nor copied by fork; the count guards the teardown anyway.
- * @pf: the file; its mapped_pages includes @nr_mapped. The vmas hold
- *	references to the file, so it outlives this.
+ * struct privcmd_mapping - one mapping of /dev/xen/privcmd, from mmap() to
+ *	its last munmap().
+ * @users: vmas that point here: one, and two for a moment while mremap()
+ *	moves an unused mapping; a mapping is never split nor copied by fork.
+ * @pf: the file; its mapped_pages includes @nr_mapped, and its @maps names
+ *	this mapping by @pgoff. The vmas hold references to the file, so it
+ *	outlives this.
+ * @mm: the address space the mapping lives in.
+ * @pgoff: first page offset of the mapping's own range in @pf->maps; the
+ *	vma's vm_pgoff, set once by mmap().
+ * @filled: a filling ioctl claimed it (set under mmap_lock, read without).
  * @nr_mapped: foreign frames mapped so far (changed under mmap_lock).
  * @nr_pages: number of entries of @pages.
  * @pages: auto-translated dom0 only (else NULL): the local pages.
+ * @rcu: get_unmapped_area() looks mappings up under RCU.
  */
 struct privcmd_mapping {
 	refcount_t users;
 	struct privcmd_file *pf;
+	struct mm_struct *mm;
+	unsigned long pgoff;
+	bool filled;
 	unsigned long nr_mapped;
 	unsigned long nr_pages;
 	struct page **pages;
+	struct rcu_head rcu;
 };
 
 static const struct vm_operations_struct privcmd_vm_ops;
@@ -93,27 +115,31 @@ static int privcmd_mapping_alloc_pages(struct privcmd_mapping *map, unsigned lon
 	return 0;
 }
 
-/* Claim an unused mapping for one filling ioctl. Caller holds mmap_lock. */
-static int privcmd_vma_claim(struct vm_area_struct *vma)
+static bool privcmd_vma_filled(struct vm_area_struct *vma)
 {
-	struct privcmd_mapping *map;
+	struct privcmd_mapping *map = vma->vm_private_data;
+
+	return map->filled;
+}
+
+/*
+ * Claim an unused mapping for one filling ioctl that maps frames over its
+ * first @nr_pages pages. Caller holds mmap_lock.
+ */
+static int privcmd_vma_claim(struct vm_area_struct *vma, unsigned long nr_pages)
+{
+	struct privcmd_mapping *map = vma->vm_private_data;
 	int err;
 
-	if (vma->vm_private_data)
+	if (map->filled)
 		return -EINVAL;
-	map = DMOP_ALLOC(kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT));
-	if (!map)
-		return -ENOMEM;
-	refcount_set(&map->users, 1);
-	map->pf = vma->vm_file->private_data;
+	/* Only the pages frames will be mapped over: the rest stays unclaimed. */
 	if (privcmd_auto_translated()) {
-		err = privcmd_mapping_alloc_pages(map, vma_pages(vma));
-		if (err) {
-			kfree(map);
+		err = privcmd_mapping_alloc_pages(map, nr_pages);
+		if (err)
 			return err;
-		}
 	}
-	vma->vm_private_data = map;
+	WRITE_ONCE(map->filled, true);
 	atomic_long_inc(&privcmd_live.mappings);
 	return 0;
 }
@@ -141,12 +167,14 @@ static void privcmd_vma_close(struct vm_area_struct *vma)
 	struct privcmd_mapping *map = vma->vm_private_data;
 	int err;
 
-	if (!map || !refcount_dec_and_test(&map->users))
+	if (!refcount_dec_and_test(&map->users))
 		return;
 
+	mtree_erase(&map->pf->maps, map->pgoff);
 	atomic_long_sub(map->nr_mapped, &map->pf->mapped_pages);
 	atomic_long_sub(map->nr_mapped, &privcmd_live.frames);
-	atomic_long_dec(&privcmd_live.mappings);
+	if (map->filled)
+		atomic_long_dec(&privcmd_live.mappings);
 	if (map->pages) {
 		err = xen_unmap_domain_gfn_range(vma, map->nr_pages * XEN_PFN_PER_PAGE,
 						 map->pages);
@@ -157,7 +185,7 @@ static void privcmd_vma_close(struct vm_area_struct *vma)
 			xen_free_unpopulated_pages(map->nr_pages, map->pages);
 		kvfree(map->pages);
 	}
-	kfree(map);
+	kfree_rcu(map, rcu);
 }
 
 /* Splitting would let two vmas free the same pages. */
@@ -167,15 +195,12 @@ static int privcmd_vma_may_split(struct vm_area_struct *vma, unsigned long addr)
 }
 
 /*
- * Only an unused mapping gets here (see privcmd_get_unmapped_area()): keep
- * its page offset equal to its new address.
+ * Only an unused mapping gets here (privcmd_get_unmapped_area() refused a
+ * filled one before anything moved); it keeps its page offset.
  */
 static int privcmd_vma_mremap(struct vm_area_struct *vma)
 {
-	if (vma->vm_private_data)
-		return -EINVAL;
-	vma->vm_pgoff = vma->vm_start >> PAGE_SHIFT;
-	return 0;
+	return privcmd_vma_filled(vma) ? -EINVAL : 0;
 }
 
 /* A page with no foreign frame behind it (never mapped, or failed). */
@@ -194,12 +219,35 @@ static const struct vm_operations_struct privcmd_vm_ops = {
 
 int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct privcmd_file *pf = file->private_data;
+	struct privcmd_mapping *map;
+	unsigned long pgoff;
+	int err;
+
+	map = DMOP_ALLOC(kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT));
+	if (!map)
+		return -ENOMEM;
+	/*
+	 * A range of offsets of its own names the mapping: the caller's offset
+	 * means nothing to privcmd. The vma is not linked into the file's
+	 * i_mmap tree yet, so vm_pgoff may still change; it never does after.
+	 */
+	err = DMOP_ALLOC_INT(mtree_alloc_range(&pf->maps, &pgoff, map, vma_pages(vma), 0,
+					       PRIVCMD_PGOFF_MAX, GFP_KERNEL_ACCOUNT));
+	if (err) {
+		kfree(map);
+		return err == -EBUSY ? -ENOMEM : err;
+	}
+	refcount_set(&map->users, 1);
+	map->pf = pf;
+	map->mm = vma->vm_mm;
+	map->pgoff = pgoff;
+
 	/* DONTCOPY: fork cannot recreate foreign mappings in the child. */
 	privcmd_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &privcmd_vm_ops;
-	vma->vm_private_data = NULL;
-	/* The offset is unused otherwise: it lets mremap() name this mapping. */
-	vma->vm_pgoff = vma->vm_start >> PAGE_SHIFT;
+	vma->vm_private_data = map;
+	vma->vm_pgoff = pgoff;
 	return 0;
 }
 
@@ -209,27 +257,52 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
  * frames are lost and the moved mapping gives SIGBUS; the vm_ops->mremap
  * callback only runs after that. The one step before it is this: mremap()
  * asks the file for the destination, passing the page offset of the
- * source, which privcmd_mmap() made the source's own page address. A filled
- * mapping found there is refused before anything moves. mmap() of a new
- * mapping passes the caller's offset: only an offset naming a filled
- * mapping of the same file is refused, and no library passes one.
+ * source, which names the source mapping in the file's @maps. A filled
+ * mapping of this process found there is refused before anything moves.
+ * mmap() of a new mapping passes the caller's offset: only an offset naming
+ * a filled mapping of the caller is refused, and no library passes one.
  */
 unsigned long privcmd_get_unmapped_area(struct file *file, unsigned long addr,
 					unsigned long len, unsigned long pgoff,
 					unsigned long flags)
 {
-	struct vm_area_struct *vma = NULL;
+	struct privcmd_file *pf = file->private_data;
+	struct privcmd_mapping *map;
+	bool filled;
 
-	if (pgoff <= ULONG_MAX >> PAGE_SHIFT)
-		vma = vma_lookup(current->mm, pgoff << PAGE_SHIFT);
-	if (vma && vma->vm_file == file && vma->vm_ops == &privcmd_vm_ops &&
-	    vma->vm_private_data)
+	rcu_read_lock();
+	map = mtree_load(&pf->maps, pgoff);
+	filled = map && map->mm == current->mm && READ_ONCE(map->filled);
+	rcu_read_unlock();
+	if (filled)
 		return -EINVAL;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
 #else
 	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 #endif
+}
+
+static int count_present_fn(pte_t *pte, unsigned long addr, void *data)
+{
+	unsigned long *n = data;
+
+	*n += !pte_none(ptep_get(pte));
+	return 0;
+}
+
+/*
+ * Foreign frames a PV dom0 mapped in the @nr pages from @addr, as the page
+ * tables say: xen_remap_pfn() returns only an error when a frame fails,
+ * though the frames before it stay mapped.
+ */
+static unsigned long privcmd_count_mapped(struct vm_area_struct *vma, unsigned long addr,
+					  unsigned long nr)
+{
+	unsigned long n = 0;
+
+	apply_to_existing_page_range(vma->vm_mm, addr, nr << PAGE_SHIFT, count_present_fn, &n);
+	return n;
 }
 
 /* ---- IOCTL_PRIVCMD_MMAP (PV only) ---- */
@@ -247,8 +320,10 @@ static int privcmd_mmap_entries(struct vm_area_struct *vma, const struct privcmd
 			return -EINVAL;
 		rc = xen_remap_domain_gfn_range(vma, va, e->mfn, e->npages, vma->vm_page_prot,
 						dom, NULL);
-		if (rc < 0)
+		if (rc < 0) {
+			privcmd_vma_account(vma, privcmd_count_mapped(vma, va, e->npages));
 			return rc;
+		}
 		privcmd_vma_account(vma, e->npages);
 		va += e->npages << PAGE_SHIFT;
 	}
@@ -293,7 +368,7 @@ long privcmd_ioctl_mmap(struct file *file, void __user *udata)
 		rc = -EINVAL;
 		goto out_unlock;
 	}
-	rc = privcmd_vma_claim(vma);
+	rc = privcmd_vma_claim(vma, vma_pages(vma));
 	if (rc)
 		goto out_unlock;
 	rc = privcmd_mmap_entries(vma, entries, m.num, m.dom);
@@ -357,11 +432,11 @@ static int privcmd_batch_map(struct privcmd_batch *b, xen_pfn_t *gfns, int *errs
 	vma = privcmd_find_vma(current->mm, b->addr);
 	if (!vma)
 		return -EINVAL;
-	if (!vma->vm_private_data) {
+	if (!privcmd_vma_filled(vma)) {
 		/* First use: the request covers the whole mapping. */
 		if (b->addr != vma->vm_start || len != vma->vm_end - vma->vm_start)
 			return -EINVAL;
-		rc = privcmd_vma_claim(vma);
+		rc = privcmd_vma_claim(vma, vma_pages(vma));
 		if (rc)
 			return rc;
 	} else {
@@ -530,14 +605,11 @@ static int privcmd_resource_remap(struct vm_area_struct *vma, const struct privc
 	domid = xr->flags & XENMEM_rsrc_acq_caller_owned ? DOMID_SELF : r->dom;
 	n = xen_remap_domain_mfn_array(vma, r->addr, pfns, r->num, errs, vma->vm_page_prot,
 				       domid);
+	privcmd_vma_account(vma, privcmd_count_mapped(vma, r->addr, r->num));
 	if (n < 0)
 		return n;
-	for (i = 0, n = 0; i < r->num; i++) {
-		if (errs[i] < 0 && !err)
-			err = errs[i];
-		n += !errs[i];
-	}
-	privcmd_vma_account(vma, n);
+	for (i = 0; i < r->num && !err; i++)
+		err = errs[i] < 0 ? errs[i] : 0;
 	return err;
 }
 
@@ -583,7 +655,7 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = privcmd_vma_claim(vma);
+	rc = privcmd_vma_claim(vma, DIV_ROUND_UP(r.num, XEN_PFN_PER_PAGE));
 	if (rc)
 		goto out;
 	if (privcmd_auto_translated()) {

@@ -6,6 +6,11 @@
  * domU (not dom0) every file starts restricted to the domain named by the
  * "target" key in xenstore, as upstream does for stub domains, unless the
  * "unrestricted" parameter says otherwise and the kernel is not locked down.
+ *
+ * A file opened before xenstore answered starts PRIVCMD_DOMID_PENDING and
+ * its first ioctl waits for the answer. open() itself never waits: it runs
+ * under misc_open()'s global mutex, and a wait there would hold up every
+ * misc device of the system (evtchn, tun, fuse, uinput...).
  */
 
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
@@ -30,9 +35,13 @@ module_param(unrestricted, bool, 0);
 MODULE_PARM_DESC(unrestricted,
 		 "In a domU, do not restrict files to the xenstore \"target\" domain (ignored under lockdown; default: N)");
 
-/* What a new file starts with: DOMID_INVALID means unrestricted. */
+/*
+ * What a new file starts with: DOMID_INVALID means unrestricted. Published
+ * before target_pending goes false (release), read after it was seen false
+ * (acquire).
+ */
 static unsigned int default_domid = DOMID_INVALID;
-/* In a domU, opens wait until xenstore has told us the target. */
+/* In a domU, until xenstore has told us the target. */
 static bool target_pending;
 static bool notifier_registered;
 static DECLARE_WAIT_QUEUE_HEAD(target_wq);
@@ -54,6 +63,13 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 	if (old != DOMID_INVALID && old != dom)
 		return -EINVAL;
 	/*
+	 * A failed cmpxchg() (restricted already, by another thread maybe)
+	 * orders nothing: the in-flight count below must still be read after
+	 * the restriction was seen, as privcmd_unrestricted_begin() pairs.
+	 */
+	if (old != DOMID_INVALID)
+		smp_mb();
+	/*
 	 * Calls that started unrestricted (another thread's DMOP to another
 	 * domain, say) finish before this returns: from then on nothing of
 	 * this file reaches another domain. A fatal signal ends the wait
@@ -66,12 +82,33 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 	return 0;
 }
 
-int privcmd_restrict_open(struct privcmd_file *pf)
+void privcmd_restrict_open(struct privcmd_file *pf)
 {
-	if (wait_event_interruptible(target_wq, !READ_ONCE(target_pending)))
+	/* Pairs with the release in privcmd_target_ready(). */
+	if (smp_load_acquire(&target_pending))
+		pf->domid = PRIVCMD_DOMID_PENDING;
+	else
+		pf->domid = READ_ONCE(default_domid);
+}
+
+/*
+ * The first ioctl of a file opened while the target was pending: wait for
+ * xenstore's answer (outside any global lock) and restrict the file to it.
+ */
+int privcmd_restrict_resolve(struct privcmd_file *pf)
+{
+	if (wait_event_interruptible(target_wq, !smp_load_acquire(&target_pending)))
 		return -EINTR;
-	pf->domid = READ_ONCE(default_domid);
+	cmpxchg(&pf->domid, PRIVCMD_DOMID_PENDING, READ_ONCE(default_domid));
 	return 0;
+}
+
+/* What fdinfo and the audit query report: a pending file acts on nothing yet. */
+unsigned int privcmd_restricted_domid(struct privcmd_file *pf)
+{
+	unsigned int domid = READ_ONCE(pf->domid);
+
+	return domid == PRIVCMD_DOMID_PENDING ? DOMID_IDLE : domid;
 }
 
 static int privcmd_target_ready(struct notifier_block *nb, unsigned long event, void *data)
@@ -89,7 +126,7 @@ static int privcmd_target_ready(struct notifier_block *nb, unsigned long event, 
 		kfree(target);
 
 	WRITE_ONCE(default_domid, domid);
-	WRITE_ONCE(target_pending, false);
+	smp_store_release(&target_pending, false);
 	wake_up_all(&target_wq);
 	return NOTIFY_DONE;
 }

@@ -18,7 +18,8 @@
 /*
  * A DMOP went to Xen. @op is the sub-op from the driver's copy of buffer 0
  * (4294967295 when the buffer is too short to hold one); @result is Xen's
- * answer, or -EFAULT when the results could not be copied back.
+ * answer (the ioctl fails with EFAULT when the results cannot be copied
+ * back afterwards).
  */
 TRACE_EVENT(dm_op,
 	    TP_PROTO(unsigned int domid, unsigned int op, unsigned int nr_bufs, long result),

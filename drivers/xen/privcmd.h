@@ -8,8 +8,10 @@
 #include <linux/compiler.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/maple_tree.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/version.h>
 #include <linux/wait_bit.h>
@@ -41,11 +43,18 @@ struct privcmd_counters {
 	u64 dm_ops_denied;
 };
 
+/*
+ * A file opened in a domU before xenstore named the target domain: its first
+ * ioctl waits for the target (privcmd_restrict_resolve()). Not a domid.
+ */
+#define PRIVCMD_DOMID_PENDING 0x10000U
+
 /**
  * struct privcmd_file - state of one open /dev/xen/privcmd file.
  * @domid: the only domain this file may act on, or DOMID_INVALID while
- *	unrestricted. Written once with cmpxchg(), read with READ_ONCE():
- *	dup(), fork() and SCM_RIGHTS share the struct file and so share it.
+ *	unrestricted (or PRIVCMD_DOMID_PENDING, see above). Written once with
+ *	cmpxchg(), read with READ_ONCE(): dup(), fork() and SCM_RIGHTS share
+ *	the struct file and so share it.
  * @allowlist_set: an allowlist was set: sub-ops >= 64 are refused. Only
  *	ever goes from false to true.
  * @dm_op_allowed: bit N: DMOP sub-op N may be issued. All ones at open;
@@ -54,6 +63,11 @@ struct privcmd_counters {
  * @mapped_pages: foreign frames mapped through mappings of this file.
  * @unrestricted_calls: calls in progress that were let through because
  *	the file was unrestricted; IOCTL_PRIVCMD_RESTRICT waits for them.
+ * @maps: the file's mappings (struct privcmd_mapping), each under the range
+ *	of page offsets mmap() gave it (privcmd-mmap.c).
+ * @dm_op_srcu: DMOPs between their allowlist check and Xen's answer are its
+ *	readers: IOCTL_PRIVCMD_DM_OP_ALLOWLIST waits for them to finish. One
+ *	per file, so that no other file's DMOPs hold up the wait.
  */
 struct privcmd_file {
 	unsigned int domid;
@@ -62,6 +76,8 @@ struct privcmd_file {
 	struct privcmd_counters __percpu *stats;
 	atomic_long_t mapped_pages;
 	atomic_t unrestricted_calls;
+	struct maple_tree maps;
+	struct srcu_struct dm_op_srcu;
 };
 
 /**
@@ -118,7 +134,8 @@ static inline int privcmd_target_begin(struct file *file, unsigned int cmd, domi
 	struct privcmd_file *pf = file->private_data;
 
 	*counted = privcmd_unrestricted_begin(pf);
-	if (*counted || likely(READ_ONCE(pf->domid) == dom))
+	/* A restricted file never names a reserved domid (DOMID_IDLE...). */
+	if (*counted || likely(READ_ONCE(pf->domid) == dom && dom < DOMID_FIRST_RESERVED))
 		return 0;
 	privcmd_audit_denied(file, cmd, dom, 0, PRIVCMD_DENIED_DOMID);
 	return -EPERM;
@@ -151,7 +168,9 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata);
 
 /* privcmd-restrict.c */
 long privcmd_ioctl_restrict(struct file *file, void __user *udata);
-int privcmd_restrict_open(struct privcmd_file *pf);
+void privcmd_restrict_open(struct privcmd_file *pf);
+int privcmd_restrict_resolve(struct privcmd_file *pf);
+unsigned int privcmd_restricted_domid(struct privcmd_file *pf);
 void privcmd_restrict_init(void);
 void privcmd_restrict_exit(void);
 

@@ -21,3 +21,18 @@ unload_xen_drivers() {
 		rmmod "$m" || return 1
 	done
 }
+
+# pin_task_name_recording: start the tracer's task-name recording once, for
+# the whole run. The first enabled trace event starts it (probes on
+# sched_switch and sched_wakeup) and the last disabled one stops it, and each
+# time the scheduler's jump labels are live-patched while the other vCPU runs
+# them: under QEMU's multi-threaded TCG that can leave a stale int3 in the
+# other vCPU's translated code and kill dom0 ("Oops: int3",
+# Documentation/dev-tools/testing.rst). With one event enabled for good in an
+# instance of its own, the tests' enabling and disabling of our events only
+# patch our modules' sites, which no other CPU runs at that moment.
+pin_task_name_recording() {
+	local pin=/sys/kernel/tracing/instances/dmop-pin
+	mkdir -p "$pin" && echo 1 >"$pin/events/mce/mce_record/enable" ||
+		{ echo "init: cannot pin task-name recording in $pin"; return 1; }
+}

@@ -19,13 +19,17 @@ ok 2 selftests: xen-dmop: env_test
 ok 3 selftests: xen-dmop: unload drivers
 DMOP-END rc=0'
 
-# case NAME WANT(pass|fail) QEMU_RC LOG-TEXT
+# case NAME WANT(pass|fail) QEMU_RC LOG-TEXT [WORDS THE VERDICT MUST SAY]
 case_() {
-	local name=$1 want=$2 rc=$3 text=$4 got
+	local name=$1 want=$2 rc=$3 text=$4 says=${5:-} got
 	n=$((n + 1))
 	printf '%s\n' "$text" >"$tmp/log"
 	if "$judge" "$tmp/log" "$mode" "$rc" test >"$tmp/out" 2>&1; then got=pass; else got=fail; fi
-	if [ "$got" = "$want" ]; then
+	if [ -n "$says" ] && ! grep -qF "$says" "$tmp/out"; then
+		echo "not ok $n judge: $name (the verdict does not say \"$says\")"
+		sed 's/^/# /' "$tmp/out"
+		bad=$((bad + 1))
+	elif [ "$got" = "$want" ]; then
 		echo "ok $n judge: $name"
 	else
 		echo "not ok $n judge: $name (wanted $want, got $got)"
@@ -35,7 +39,7 @@ case_() {
 }
 
 echo "TAP version 13"
-echo "1..12"
+echo "1..14"
 case_ "clean run passes" pass 0 "$good_tap"
 case_ "never booted fails" fail 0 "(XEN) Xen version 4.17
 Kernel panic - not syncing: VFS: Unable to mount root fs"
@@ -48,6 +52,13 @@ case_ "kernel WARNING fails" fail 0 "$good_tap
 [   12.3] WARNING: CPU: 0 PID: 1 at drivers/xen/privcmd-main.c:10"
 case_ "Xen crash fails" fail 0 "$good_tap
 (XEN) Domain 0 crashed: rebooting machine"
+case_ "stale int3 names its document" fail 0 "${good_tap%DMOP-END*}
+[    5.876608] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI
+[    5.880001] Kernel panic - not syncing: Fatal exception in interrupt
+(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds." "Live code patching under TCG"
+case_ "dom0 panic is named" fail 0 "${good_tap%DMOP-END*}
+[    9.1] Kernel panic - not syncing: Fatal exception
+(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds." "dom0 panicked"
 case_ "crashed test program fails" fail 0 "${good_tap/ok 2 selftests: xen-dmop: env_test/not ok 2 selftests: xen-dmop: env_test # exit=139}"
 bare_tap='DMOP-BOOTED impl=ours mode=bare kernel=6.1.0-56-amd64
 TAP version 13

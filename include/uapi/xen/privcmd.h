@@ -216,8 +216,9 @@ struct privcmd_dm_op_allowlist {
  * @denied: out: calls refused before any hypercall, by PRIVCMD_DENIED_*
  *	reason; unused slots are 0.
  * @calls: out: DMOPs issued to Xen, by sub-op.
- * @failures: out: of those, the ones that failed (Xen's error, or the
- *	results could not be copied back), by sub-op.
+ * @failures: out: of those, the ones Xen answered with an error, by
+ *	sub-op (a call whose results could not be copied back fails with
+ *	EFAULT, but counts as Xen answered it).
  * @calls_other: out: DMOPs issued with a sub-op >= PRIVCMD_AUDIT_NR_OPS or a
  *	buffer 0 shorter than a sub-op number.
  * @failures_other: out: of those, the ones that failed.
