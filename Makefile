@@ -12,6 +12,8 @@
 #   make lint            sparse (C=2) on every series, checkpatch --strict, make docs
 #   make docs            Documentation/ built with Sphinx -W, kernel-doc -Wall on our sources
 #   make bench           in-tree vs our drivers, side by side in one VM boot per series
+#   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
+#   make soak            the VM suite many times per series: its pass rate
 #   make clean
 
 SERIES   ?= 6.1 6.12
@@ -26,7 +28,8 @@ export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
 	libdmop docs demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) \
-	$(addprefix modules-fault-,$(SERIES)) $(addprefix vm-,$(SERIES))
+	$(addprefix modules-fault-,$(SERIES)) $(addprefix modules-debug-,$(SERIES)) \
+	$(addprefix vm-,$(SERIES)) check-debug soak
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
 all:
@@ -42,9 +45,9 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 # One build tree per series: a symlink farm of the sources, objects beside them.
-# $(call kmod-build,SERIES,OUTDIR,EXTRA KBUILD ARGS)
+# $(call kmod-build,SERIES,OUTDIR,EXTRA KBUILD ARGS[,KDIR SCRIPT])
 define kmod-build
-	@kdir=$$(scripts/kdir $(1)) || exit 1; \
+	@kdir=$$($(or $(4),scripts/kdir) $(1)) || exit 1; \
 	out=$(2); mkdir -p $$out; \
 	cp -asf $(CURDIR)/Kbuild $(CURDIR)/VERSION $(CURDIR)/drivers $(CURDIR)/include $$out/; \
 	find $$out -type l \( -xtype l -o ! \( -name '*.[ch]' -o -name Kbuild -o -name VERSION \) \) -delete; \
@@ -61,6 +64,11 @@ $(addprefix modules-,$(SERIES)): modules-%:
 # `scripts/vm/run --impl fault`; never installed.
 $(addprefix modules-fault-,$(SERIES)): modules-fault-%:
 	$(call kmod-build,$*,$(BUILD)/$*/kmod-fault,XEN_DMOP_FAULT_INJECT=1)
+
+# Against the debug dom0 kernel (KASAN, lockdep, kmemleak...; built once and
+# cached by scripts/debug-kernel/build, about 10 minutes per series here).
+$(addprefix modules-debug-,$(SERIES)): modules-debug-%:
+	$(call kmod-build,$*,$(BUILD)/$*/kmod-debug,,scripts/debug-kernel/kdir)
 
 deps:
 	@scripts/deps
@@ -103,6 +111,20 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) host-tests
 	@scripts/vm/check-all $(SERIES)
+
+# The suite, the fuzzer, fail_nth_test and the end-to-end run on a debug dom0
+# kernel (KASAN, lockdep, kmemleak, UBSAN, fault injection) per series; builds
+# the kernels on first use. Hours, not minutes: not part of make check.
+check-debug: deps
+	$(MAKE) $(addprefix modules-debug-,$(SERIES)) selftests libdmop
+	@scripts/vm/check-debug $(SERIES)
+
+# The VM suite SOAK_RUNS times in a row per series (SOAK_TESTS=a_test:b_test to
+# narrow it): the pass rate, and each failure with its test and console line.
+SOAK_RUNS ?= 30
+soak: deps
+	$(MAKE) $(addprefix modules-,$(SERIES)) selftests libdmop
+	@scripts/vm/soak --runs $(SOAK_RUNS) $(if $(SOAK_TESTS),--tests $(SOAK_TESTS)) $(SERIES)
 
 # Benchmarks: in-tree and our drivers interleaved in one boot per series; the
 # table is printed and kept with a JSON copy in build/bench/.

@@ -727,6 +727,148 @@ TEST_F(audit, mapped_pages_resource)
 	EXPECT_EQ(0, privcmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, id));
 }
 
+/*
+ * MMAP (v0) whose last frame does not exist: the kernel's remap helper
+ * reports only the error, but the frames before it stay mapped, and the
+ * counter says so.
+ */
+TEST_F(audit, mapped_pages_after_a_partial_mmap)
+{
+	struct privcmd_mmap_entry e[2];
+	struct privcmd_audit_query q;
+	unsigned char *a, *b;
+	uint64_t gfns[3] = { 40, 254, 255 };
+	int err[3], page = getpagesize();
+
+	UPSTREAM_OR_RETURN("mapped page counter");
+	/* Mark the guest's frames through a mapping that works. */
+	b = privcmd_map_area(self->fd, 3);
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 3, gfns, err));
+	b[0] = 0x11;
+	b[page] = 0x22;
+	b[2 * page] = 0x33;
+
+	/* One frame, then 254, 255 and 256: the guest has 256 (0..255). */
+	a = privcmd_map_area(self->fd, 4);
+	ASSERT_NE(NULL, a);
+	e[0] = (struct privcmd_mmap_entry){ .va = (uintptr_t)a, .mfn = 40, .npages = 1 };
+	e[1] = (struct privcmd_mmap_entry){ .va = (uintptr_t)a + page, .mfn = 254, .npages = 3 };
+	EXPECT_GT(0, privcmd_mmap_v0(self->fd, self->g.domid, e, 2));
+	EXPECT_EQ(0x11, a[0]);
+	EXPECT_EQ(0x22, a[page]);
+	EXPECT_EQ(0x33, a[2 * page]);
+	EXPECT_TRUE(privcmd_read_sigbus(a + 3 * page));
+	/* 3 of the 4 frames, beside the 3 of the first mapping. */
+	EXPECT_EQ(6, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(6U, q.mapped_pages);
+	munmap(a, 4 * page);
+	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	munmap(b, 3 * page);
+	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+}
+
+/* A raw __HYPERVISOR_dm_op through IOCTL_PRIVCMD_HYPERCALL: 0 or -errno. */
+static long raw_dm_op_nr_vcpus(int fd, unsigned int domid, struct xen_dm_op *op)
+{
+	static xen_dm_op_buf_t buf;
+
+	memset(op, 0, sizeof(*op));
+	op->op = XEN_DMOP_nr_vcpus;
+	buf.h.p = op;	/* xenctrl.h redefines set_xen_guest_handle() */
+	buf.size = sizeof(*op);
+	return privcmd_hypercall(fd, __HYPERVISOR_dm_op, domid, 1, (uintptr_t)&buf, 0, 0);
+}
+
+/*
+ * Once a file has an allowlist, IOCTL_PRIVCMD_HYPERCALL cannot carry a DMOP
+ * around it: neither a raw dm_op nor a multicall (which could hold one).
+ */
+TEST_F(audit, allowlist_closes_the_raw_hypercall_path)
+{
+	struct xen_dm_op op;
+	struct privcmd_audit_query q;
+	multicall_entry_t mc = { .op = __HYPERVISOR_xen_version };
+
+	/* Before: the raw path works on both drivers. */
+	ASSERT_EQ(0, raw_dm_op_nr_vcpus(self->fd, self->g.domid, &op));
+	EXPECT_EQ(1U, op.u.nr_vcpus.vcpus);
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
+	/* Even a sub-op the list allows: only DM_OP enforces it. */
+	EXPECT_EQ(-EPERM, raw_dm_op_nr_vcpus(self->fd, self->g.domid, &op));
+	EXPECT_EQ(0U, op.u.nr_vcpus.vcpus);
+	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, __HYPERVISOR_multicall, (uintptr_t)&mc, 1,
+					    0, 0, 0));
+	/* Other hypercalls still pass, and the typed path still works. */
+	EXPECT_LE(0, privcmd_hypercall(self->fd, __HYPERVISOR_xen_version, XENVER_version, 0, 0,
+				       0, 0));
+	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(2U, q.denied[PRIVCMD_DENIED_ALLOWLIST]);
+	EXPECT_EQ(0U, q.dm_ops_denied);
+	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, (uint32_t *)&op));
+}
+
+struct in_flight {
+	int fd;
+	unsigned int domid;
+	volatile bool stop;
+	volatile long ok, refused;
+};
+
+static void *nr_vcpus_loop(void *p)
+{
+	struct in_flight *f = p;
+	uint32_t vcpus;
+
+	while (!f->stop) {
+		int rc = privcmd_dmop_nr_vcpus(f->fd, f->domid, &vcpus);
+
+		if (!rc)
+			f->ok++;
+		else if (rc == -EPERM)
+			f->refused++;
+	}
+	return NULL;
+}
+
+/*
+ * A narrowing of the allowlist returns only once no DMOP that passed the old
+ * list is still on its way to Xen: from then on the count of the sub-op it
+ * removed never moves again, though a thread keeps trying it.
+ */
+TEST_F(audit, allowlist_waits_for_dm_ops_in_flight)
+{
+	enum { ROUNDS = 150 };
+	int moved = 0, r;
+
+	UPSTREAM_OR_RETURN("DMOP allowlist");
+	for (r = 0; r < ROUNDS; r++) {
+		struct in_flight f = { .domid = self->g.domid };
+		struct privcmd_audit_query q1, q2;
+		pthread_t t;
+
+		f.fd = privcmd_open();
+		ASSERT_LE(0, f.fd);
+		ASSERT_EQ(0, pthread_create(&t, NULL, nr_vcpus_loop, &f));
+		while (f.ok < 3)
+			usleep(100);
+		ASSERT_EQ(0, audit_allowlist(f.fd, BIT64(XEN_DMOP_set_isa_irq_level)));
+		ASSERT_EQ(0, audit_query(f.fd, &q1));
+		while (f.refused < 3)
+			usleep(100);
+		ASSERT_EQ(0, audit_query(f.fd, &q2));
+		f.stop = true;
+		pthread_join(t, NULL);
+		moved += q2.calls[XEN_DMOP_nr_vcpus] != q1.calls[XEN_DMOP_nr_vcpus];
+		EXPECT_EQ(q1.calls[XEN_DMOP_nr_vcpus], (uint64_t)f.ok);
+		close(f.fd);
+	}
+	EXPECT_EQ(0, moved) TH_LOG("%d of %d narrowings returned before a DMOP they "
+				   "removed was counted", moved, ROUNDS);
+}
+
 int main(int argc, char **argv)
 {
 	xen_env_require_dom0(nodes);

@@ -186,6 +186,33 @@ TEST_F(guest, bind_static)
 	ASSERT_EQ(0, evtchn_unbind(self->peer, mine));
 	EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, mine, NULL, NULL));
 
+	if (evtchn_ours()) {
+		int fresh = evtchn_open(0), stale;
+
+		ASSERT_LE(0, fresh);
+		/* A number Xen has not opened: binding it would claim it for its next owner. */
+		EXPECT_EQ(-EINVAL, evtchn_bind_static(self->peer, 4000));
+		/*
+		 * A static port closed in Xen behind its binder's back: Xen gives
+		 * the number (the lowest free) to the next bind, which must not
+		 * share the binder's stale irq. It fails and closes what it got.
+		 */
+		stale = evtchn_xen_alloc_unbound(0, self->g.domid);
+		ASSERT_LE(0, stale);
+		ASSERT_EQ(0, evtchn_bind_static(self->peer, stale));
+		ASSERT_EQ(0, evtchn_xen_close(stale));
+		EXPECT_EQ(-EBUSY, evtchn_bind_unbound(fresh, self->g.domid));
+		EXPECT_EQ(EVTCHNSTAT_closed, evtchn_xen_status(0, stale, NULL, NULL));
+		EXPECT_EQ(0, evtchn_fdinfo(fresh, "evtchn.ports"));
+		EXPECT_EQ(0, evtchn_unbind(self->peer, stale));
+		/* The number is free again, and usable. */
+		rc = evtchn_bind_unbound(fresh, self->g.domid);
+		EXPECT_EQ(stale, rc);
+		EXPECT_EQ(0, evtchn_unbind(fresh, rc));
+		close(fresh);
+		evtchn_diff("BIND_STATIC of a port Xen has not opened fails with EINVAL (upstream: binds the number)");
+	}
+
 	/*
 	 * restricted: ours refuses every static bind (even of a port whose
 	 * other end is the guest), counted as a denial; upstream binds any.

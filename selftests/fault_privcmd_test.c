@@ -125,18 +125,48 @@ TEST_F(fault, mremap_filled_refused)
 	munmap(spare, 4 * self->page);
 }
 
-/* An unused mapping moves, and is filled and used at its new place. */
+/* The file offset /proc/self/maps shows for the mapping at @addr, or -1. */
+static long long maps_offset(const void *addr)
+{
+	unsigned long start, end;
+	unsigned long long off;
+	char line[512];
+	long long found = -1;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %*s %llx", &start, &end, &off) == 3 &&
+		    start == (uintptr_t)addr) {
+			found = off;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * An unused mapping moves, and is filled and used at its new place. Its
+ * page offset (what names it to the driver) is its own and never changes:
+ * the kernel files the mapping under it, so rewriting it would corrupt that.
+ */
 TEST_F(fault, mremap_unused_moves)
 {
 	unsigned char *a = privcmd_map_area(self->fd, 2), *b, *spare = spare_area(2);
 	uint64_t gfns[2] = { 30, 31 };
 	int err[2] = { 1, 1 };
+	long long off;
 	void *moved;
 
 	ASSERT_NE(NULL, a);
 	ASSERT_NE(NULL, spare);
+	off = maps_offset(a);
+	ASSERT_LE(0, off);
 	moved = mremap(a, 2 * self->page, 2 * self->page, MREMAP_MAYMOVE | MREMAP_FIXED, spare);
 	ASSERT_EQ((void *)spare, moved) TH_LOG("mremap: %s", strerror(errno));
+	EXPECT_EQ(off, maps_offset(spare));
 	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, spare, 2, gfns, err));
 	EXPECT_EQ(0, err[0]);
 	EXPECT_EQ(0, err[1]);
@@ -145,7 +175,10 @@ TEST_F(fault, mremap_unused_moves)
 	ASSERT_NE(NULL, b);
 	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 2, gfns, err));
 	EXPECT_EQ(0x5a, b[self->page + 5]);
+	EXPECT_EQ(off, maps_offset(spare));
 	if (xen_env_ours()) {
+		/* Each mapping has offsets of its own, whatever mmap() was given. */
+		EXPECT_NE(maps_offset(spare), maps_offset(b));
 		/* Filled at its new place, it no longer moves. */
 		a = spare_area(2);
 		ASSERT_NE(NULL, a);

@@ -301,6 +301,30 @@ TEST_F(dmop, read_only_input_buffer)
 	munmap(op, getpagesize());
 }
 
+/*
+ * map_mem_type_to_ioreq_server (15) keeps its continuation state in buffer 0:
+ * Xen writes it back, so it must be writable on both drivers (ours copies it
+ * back and fails with EFAULT, the in-tree driver cannot pin it for writing).
+ */
+TEST_F(dmop, written_back_buffer_must_be_writable)
+{
+	struct xen_dm_op *op = mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct privcmd_dm_op_buf buf = { .uptr = op, .size = sizeof(*op) };
+
+	ASSERT_NE(MAP_FAILED, op);
+	op->op = XEN_DMOP_map_mem_type_to_ioreq_server;
+	op->u.map_mem_type_to_ioreq_server.id = 0xfff0;	/* no such server */
+	op->u.map_mem_type_to_ioreq_server.type = HVMMEM_ioreq_server;
+	ASSERT_EQ(0, mprotect(op, getpagesize(), PROT_READ));
+	EXPECT_EQ(-EFAULT, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	/* Writable, Xen's own answer comes back: no such server. */
+	ASSERT_EQ(0, mprotect(op, getpagesize(), PROT_READ | PROT_WRITE));
+	EXPECT_NE(-EFAULT, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	EXPECT_GT(0, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	munmap(op, getpagesize());
+}
+
 int main(int argc, char **argv)
 {
 	xen_env_require_dom0(nodes);

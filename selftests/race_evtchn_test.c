@@ -10,17 +10,24 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
 
+#include <uapi/xen/evtchn.h>
+
 #include "kselftest_harness.h"
+#include "lib/audit_util.h"
 #include "lib/evtchn_util.h"
 #include "lib/xen_env.h"
 
@@ -153,6 +160,87 @@ TEST(bind_unbind_while_reading_and_polling)
 	close(c->fd);
 	close(c->helper);
 	free(c);
+}
+
+/* ---- an ioctl whose argument page is not there yet ---- */
+
+struct stalled {
+	int fd;
+	void *arg;
+	int rc;
+};
+
+static void *stalled_bind(void *p)
+{
+	struct stalled *st = p;
+
+	st->rc = ioctl(st->fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, st->arg);
+	if (st->rc < 0)
+		st->rc = -errno;
+	return NULL;
+}
+
+/*
+ * A bind whose argument sits on a page that faults and stays missing
+ * (userfaultfd: as a stalled NFS or FUSE page would): ours copies the
+ * argument before taking the file's lock, so meanwhile other ioctls of the
+ * file and its fdinfo answer at once. Then the page arrives and the bind
+ * completes.
+ */
+TEST(stalled_argument_blocks_nothing)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct ioctl_evtchn_bind_unbound_port *src;
+	struct uffdio_copy copy;
+	struct uffd_msg msg;
+	struct stalled st;
+	long page = getpagesize();
+	pthread_t t;
+	int uffd;
+
+	st.fd = evtchn_open(0);
+	ASSERT_LE(0, st.fd);
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	st.arg = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	src = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, st.arg);
+	ASSERT_NE(MAP_FAILED, src);
+	reg.range.start = (uintptr_t)st.arg;
+	reg.range.len = page;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, stalled_bind, &st));
+	/* The bind's copy of its argument faulted: it waits for us. */
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	EXPECT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	EXPECT_EQ(1, audit_fdinfo_count(st.fd, "flags:"));
+	if (evtchn_ours()) {
+		EXPECT_EQ(0, evtchn_fdinfo(st.fd, "evtchn.ports"));
+		EXPECT_EQ(-ENOTCONN, evtchn_notify(st.fd, 1));
+		EXPECT_EQ(0, evtchn_reset(st.fd));
+	} else {
+		evtchn_diff("an ioctl stalled on its argument holds the file's lock: the other "
+			    "ioctls of the file wait for it (not called here)");
+	}
+
+	/* The page arrives: a port offered to dom0 itself. */
+	src->remote_domain = 0;
+	copy = (struct uffdio_copy){ .dst = (uintptr_t)st.arg, .src = (uintptr_t)src,
+				     .len = page };
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy));
+	pthread_join(t, NULL);
+	EXPECT_LE(0, st.rc) TH_LOG("bind: %s", strerror(-st.rc));
+	if (st.rc >= 0) {
+		EXPECT_EQ(0, evtchn_unbind(st.fd, st.rc));
+	}
+	close(uffd);
+	close(st.fd);
+	munmap(st.arg, page);
+	munmap(src, page);
 }
 
 /* ---- restrict while other threads bind ---- */

@@ -35,6 +35,15 @@ static int evtchn_make_shared(evtchn_port_t port, bool is_static)
 #endif
 }
 
+/* Whether Xen has @port of dom0 open (in any state but closed). */
+static bool evtchn_port_open(evtchn_port_t port)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+
+	return !HYPERVISOR_event_channel_op(EVTCHNOP_status, &st) &&
+	       st.status != EVTCHNSTAT_closed;
+}
+
 /*
  * After the event core failed to bind @port to an irq: whether the port is
  * still open and still the channel we opened (@want: Xen's status of it as
@@ -95,6 +104,16 @@ static int evtchn_bind_port(struct evtchn_file *f, evtchn_port_t port,
 	rc = evtchn_ring_reserve(f, f->nr_ports + 1);
 	if (rc)
 		goto err_erase;
+	/*
+	 * The event core would hand us the irq it already has for this port
+	 * number: left by a static bind of a port that was closed behind its
+	 * back, and Xen has now given us the number. Sharing it would tear
+	 * down the other owner's irq on our unbind.
+	 */
+	if (irq_from_evtchn(port) != -1U) {
+		rc = -EBUSY;
+		goto err_erase;
+	}
 
 	irq = bind_evtchn_to_irq_lateeoi(port);
 	if (irq < 0) {
@@ -260,6 +279,12 @@ long evtchn_ioctl_bind_static(struct evtchn_file *f, const void *karg)
 	/* Never share a handler with a kernel driver or another file. */
 	if (irq_from_evtchn(arg->port) != -1U)
 		return -EBUSY;
+	/*
+	 * Only a port Xen has open: binding a free number would claim it in
+	 * the kernel for whoever Xen gives it to next.
+	 */
+	if (!evtchn_port_open(arg->port))
+		return -EINVAL;
 	return evtchn_bind_port(f, arg->port, NULL);
 }
 

@@ -90,7 +90,7 @@ int privcmd_open(struct inode *inode, struct file *file)
 	if (!pf)
 		return -ENOMEM;
 	privcmd_restrict_open(pf);
-	mt_init_flags(&pf->maps, MT_FLAGS_ALLOC_RANGE);
+	xa_init_flags(&pf->maps, XA_FLAGS_ALLOC1);
 	err = privcmd_audit_open(pf);
 	if (err)
 		goto err_free;
@@ -108,7 +108,7 @@ int privcmd_release(struct inode *inode, struct file *file)
 	struct privcmd_file *pf = file->private_data;
 
 	privcmd_audit_release(pf);
-	mtree_destroy(&pf->maps);	/* empty: every mapping held the file */
+	xa_destroy(&pf->maps);	/* empty: every mapping held the file */
 	kfree(pf);
 	atomic_long_dec(&privcmd_live.files);
 	return 0;

@@ -14,16 +14,17 @@
  * pages the foreign frames are mapped over.
  *
  * A filled mapping cannot be moved with mremap(): see
- * privcmd_get_unmapped_area(). For that each mapping gets, at mmap(), a
- * range of page offsets of its own in the file (vm_pgoff), which names it
- * and never changes, whatever mremap() does to its address.
+ * privcmd_get_unmapped_area(). For that each mapping gets, at mmap(), an
+ * id in its file and a range of page offsets of its own (vm_pgoff, the id
+ * in the high bits), which names it and never changes, whatever mremap()
+ * does to its address.
  */
 
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
 
 #include <linux/atomic.h>
-#include <linux/maple_tree.h>
 #include <linux/rcupdate.h>
+#include <linux/xarray.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/refcount.h>
@@ -41,8 +42,13 @@
 #include "dmop-fault.h"
 #include "privcmd.h"
 
-/* Page offsets handed to mappings: their byte offsets still fit in loff_t. */
-#define PRIVCMD_PGOFF_MAX (LLONG_MAX >> PAGE_SHIFT)
+/*
+ * A mapping's page offsets are its id times 2^36 onwards, so the id of any
+ * page offset of a mapping is that offset >> 36. A mapping holds fewer
+ * pages than that (256 TiB). Ids start at 1: callers pass offset 0.
+ */
+#define PRIVCMD_MAP_ID_SHIFT	36
+#define PRIVCMD_MAP_ID_MAX	((1U << 26) - 1)
 
 /* The mapping code assumes Xen's frames and the kernel's pages are one size. */
 static_assert(XEN_PFN_PER_PAGE == 1,
@@ -54,11 +60,11 @@ static_assert(XEN_PFN_PER_PAGE == 1,
  * @users: vmas that point here: one, and two for a moment while mremap()
  *	moves an unused mapping; a mapping is never split nor copied by fork.
  * @pf: the file; its mapped_pages includes @nr_mapped, and its @maps names
- *	this mapping by @pgoff. The vmas hold references to the file, so it
+ *	this mapping by @id. The vmas hold references to the file, so it
  *	outlives this.
  * @mm: the address space the mapping lives in.
- * @pgoff: first page offset of the mapping's own range in @pf->maps; the
- *	vma's vm_pgoff, set once by mmap().
+ * @id: its index in @pf->maps; its vma's vm_pgoff is @id << 36, set once
+ *	by mmap().
  * @filled: a filling ioctl claimed it (set under mmap_lock, read without).
  * @nr_mapped: foreign frames mapped so far (changed under mmap_lock).
  * @nr_pages: number of entries of @pages.
@@ -69,7 +75,7 @@ struct privcmd_mapping {
 	refcount_t users;
 	struct privcmd_file *pf;
 	struct mm_struct *mm;
-	unsigned long pgoff;
+	u32 id;
 	bool filled;
 	unsigned long nr_mapped;
 	unsigned long nr_pages;
@@ -170,7 +176,7 @@ static void privcmd_vma_close(struct vm_area_struct *vma)
 	if (!refcount_dec_and_test(&map->users))
 		return;
 
-	mtree_erase(&map->pf->maps, map->pgoff);
+	xa_erase(&map->pf->maps, map->id);
 	atomic_long_sub(map->nr_mapped, &map->pf->mapped_pages);
 	atomic_long_sub(map->nr_mapped, &privcmd_live.frames);
 	if (map->filled)
@@ -221,33 +227,34 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct privcmd_file *pf = file->private_data;
 	struct privcmd_mapping *map;
-	unsigned long pgoff;
 	int err;
 
+	if (vma_pages(vma) >= 1UL << PRIVCMD_MAP_ID_SHIFT)
+		return -EINVAL;
 	map = DMOP_ALLOC(kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT));
 	if (!map)
 		return -ENOMEM;
+	refcount_set(&map->users, 1);
+	map->pf = pf;
+	map->mm = vma->vm_mm;
 	/*
-	 * A range of offsets of its own names the mapping: the caller's offset
-	 * means nothing to privcmd. The vma is not linked into the file's
-	 * i_mmap tree yet, so vm_pgoff may still change; it never does after.
+	 * An id and a range of offsets of its own name the mapping: the
+	 * caller's offset means nothing to privcmd. The vma is not linked into
+	 * the file's i_mmap tree yet, so vm_pgoff may still change; it never
+	 * does after.
 	 */
-	err = DMOP_ALLOC_INT(mtree_alloc_range(&pf->maps, &pgoff, map, vma_pages(vma), 0,
-					       PRIVCMD_PGOFF_MAX, GFP_KERNEL_ACCOUNT));
+	err = DMOP_ALLOC_INT(xa_alloc(&pf->maps, &map->id, map,
+				      XA_LIMIT(1, PRIVCMD_MAP_ID_MAX), GFP_KERNEL_ACCOUNT));
 	if (err) {
 		kfree(map);
 		return err == -EBUSY ? -ENOMEM : err;
 	}
-	refcount_set(&map->users, 1);
-	map->pf = pf;
-	map->mm = vma->vm_mm;
-	map->pgoff = pgoff;
 
 	/* DONTCOPY: fork cannot recreate foreign mappings in the child. */
 	privcmd_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &privcmd_vm_ops;
 	vma->vm_private_data = map;
-	vma->vm_pgoff = pgoff;
+	vma->vm_pgoff = (unsigned long)map->id << PRIVCMD_MAP_ID_SHIFT;
 	return 0;
 }
 
@@ -260,18 +267,20 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
  * source, which names the source mapping in the file's @maps. A filled
  * mapping of this process found there is refused before anything moves.
  * mmap() of a new mapping passes the caller's offset: only an offset naming
- * a filled mapping of the caller is refused, and no library passes one.
+ * a filled mapping of the caller is refused, and no library passes one (they
+ * pass 0, which names no mapping).
  */
 unsigned long privcmd_get_unmapped_area(struct file *file, unsigned long addr,
 					unsigned long len, unsigned long pgoff,
 					unsigned long flags)
 {
 	struct privcmd_file *pf = file->private_data;
-	struct privcmd_mapping *map;
+	struct privcmd_mapping *map = NULL;
 	bool filled;
 
 	rcu_read_lock();
-	map = mtree_load(&pf->maps, pgoff);
+	if ((pgoff >> PRIVCMD_MAP_ID_SHIFT) <= PRIVCMD_MAP_ID_MAX)
+		map = xa_load(&pf->maps, pgoff >> PRIVCMD_MAP_ID_SHIFT);
 	filled = map && map->mm == current->mm && READ_ONCE(map->filled);
 	rcu_read_unlock();
 	if (filled)

@@ -155,3 +155,23 @@ void privcmd_restrict_exit(void)
 		unregister_xenstore_notifier(&privcmd_xenstore_nb);
 	notifier_registered = false;
 }
+
+#ifdef XEN_DMOP_FAULT_INJECT
+/*
+ * The test build's domu_target parameter (privcmd-fault.c): the domU target
+ * mode, driven by a dom0 test instead of xenstore.
+ */
+int privcmd_restrict_test_pending(void)
+{
+	WRITE_ONCE(target_pending, true);
+	return 0;
+}
+
+int privcmd_restrict_test_answer(unsigned int domid)
+{
+	WRITE_ONCE(default_domid, domid);
+	smp_store_release(&target_pending, false);
+	wake_up_all(&target_wq);
+	return 0;
+}
+#endif

@@ -8,13 +8,13 @@
 #include <linux/compiler.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
-#include <linux/maple_tree.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/version.h>
 #include <linux/wait_bit.h>
+#include <linux/xarray.h>
 
 #include <xen/interface/xen.h>
 
@@ -63,8 +63,8 @@ struct privcmd_counters {
  * @mapped_pages: foreign frames mapped through mappings of this file.
  * @unrestricted_calls: calls in progress that were let through because
  *	the file was unrestricted; IOCTL_PRIVCMD_RESTRICT waits for them.
- * @maps: the file's mappings (struct privcmd_mapping), each under the range
- *	of page offsets mmap() gave it (privcmd-mmap.c).
+ * @maps: the file's mappings (struct privcmd_mapping) by id, which names
+ *	their page offsets (privcmd-mmap.c).
  * @dm_op_srcu: DMOPs between their allowlist check and Xen's answer are its
  *	readers: IOCTL_PRIVCMD_DM_OP_ALLOWLIST waits for them to finish. One
  *	per file, so that no other file's DMOPs hold up the wait.
@@ -76,7 +76,7 @@ struct privcmd_file {
 	struct privcmd_counters __percpu *stats;
 	atomic_long_t mapped_pages;
 	atomic_t unrestricted_calls;
-	struct maple_tree maps;
+	struct xarray maps;
 	struct srcu_struct dm_op_srcu;
 };
 
@@ -171,6 +171,10 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata);
 void privcmd_restrict_open(struct privcmd_file *pf);
 int privcmd_restrict_resolve(struct privcmd_file *pf);
 unsigned int privcmd_restricted_domid(struct privcmd_file *pf);
+#ifdef XEN_DMOP_FAULT_INJECT
+int privcmd_restrict_test_pending(void);
+int privcmd_restrict_test_answer(unsigned int domid);
+#endif
 void privcmd_restrict_init(void);
 void privcmd_restrict_exit(void);
 

@@ -12,6 +12,7 @@
 #include <xenctrl.h>
 
 #include <uapi/xen/evtchn.h>
+#include <uapi/xen/privcmd.h>
 
 #include "evtchn_util.h"
 
@@ -218,5 +219,20 @@ int evtchn_xen_alloc_unbound(uint32_t dom, uint32_t remote)
 	if (rc < 0)
 		rc = -errno;
 	xc_interface_close(xch);
+	return rc;
+}
+
+int evtchn_xen_close(uint32_t port)
+{
+	struct privcmd_hypercall call = { .op = __HYPERVISOR_event_channel_op };
+	struct evtchn_close close_op = { .port = port };
+	int fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -errno;
+	call.arg[0] = EVTCHNOP_close;
+	call.arg[1] = (uintptr_t)&close_op;
+	rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call) < 0 ? -errno : 0;
+	close(fd);
 	return rc;
 }

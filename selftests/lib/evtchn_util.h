@@ -63,4 +63,7 @@ int evtchn_xen_status(uint32_t dom, uint32_t port, uint32_t *peer_dom,
 /* A port in domain @dom offered to @remote (xc_evtchn_alloc_unbound), or -errno. */
 int evtchn_xen_alloc_unbound(uint32_t dom, uint32_t remote);
 
+/* Close dom0's @port in Xen (EVTCHNOP_close through privcmd), behind any binder's back. */
+int evtchn_xen_close(uint32_t port);
+
 #endif

@@ -11,10 +11,17 @@
  * Differences from the upstream driver (see
  * Documentation/userspace-api/xen-evtchn.rst):
  *  - an unknown ioctl fails with ENOTTY (upstream: ENOSYS);
- *  - IOCTL_EVTCHN_BIND_STATIC is checked against IOCTL_EVTCHN_RESTRICT_DOMID,
- *    refuses a port that already has a handler in this kernel (EBUSY), and
- *    fails with EOPNOTSUPP on kernels before 6.2, whose event core cannot
- *    keep a static port open on unbind (upstream 6.1 has no such ioctl);
+ *  - IOCTL_EVTCHN_BIND_STATIC fails with EACCES on a restricted file,
+ *    refuses a port that already has a handler in this kernel (EBUSY) or
+ *    that Xen does not have open (EINVAL), and fails with EOPNOTSUPP on
+ *    kernels before 6.2, whose event core cannot keep a static port open on
+ *    unbind (upstream 6.1 has no such ioctl);
+ *  - a bind whose fresh port number still has a handler in this kernel (left
+ *    by a static bind of a port closed in Xen behind its binder's back)
+ *    fails with EBUSY instead of sharing it;
+ *  - the argument of every ioctl is read before the file's lock is taken:
+ *    an ioctl stalled on a fault of its argument's page holds nothing up,
+ *    and fdinfo takes no lock at all;
  *  - the pending ring never overflows, so read() never fails with EFBIG and
  *    poll() never reports EPOLLERR: a port is reported at most once until
  *    read, even if it was written back (unmasked) before being read;
@@ -177,8 +184,8 @@ struct ioctl_evtchn_restrict_domid {
  *
  * Afterwards IOCTL_EVTCHN_BIND_VIRQ and IOCTL_EVTCHN_BIND_UNBOUND_PORT fail
  * with EACCES, IOCTL_EVTCHN_BIND_INTERDOMAIN to another domain fails with
- * EACCES, and (beyond upstream) IOCTL_EVTCHN_BIND_STATIC fails with EACCES
- * unless Xen reports the port as connected or offered to @domid. Channels
+ * EACCES, and (beyond upstream) IOCTL_EVTCHN_BIND_STATIC fails with EACCES:
+ * a restricted file binds only ports Xen opens for it. Channels
  * bound before keep working (notify, read, unmask, unbind). The restriction
  * belongs to the open file: dup(), fork() and fd passing share it. It is
  * ordered against concurrent binds on the same file: a bind either completes
@@ -203,17 +210,22 @@ struct ioctl_evtchn_bind {
 
 /**
  * IOCTL_EVTCHN_BIND_STATIC - bind an already open local port to this file
- * without allocating it; unbinding it leaves it open in Xen.
+ * without allocating it; unbinding it leaves it open in Xen. Unrestricted
+ * files only: the check that @port is free in this kernel cannot be made
+ * atomic with the event core's own binding (a kernel backend or another
+ * file may be half-way through binding the same port), so a restricted,
+ * untrusted caller could make two binds share one interrupt.
  *
  * Return: 0, or -1 with errno:
- *  - EACCES: the file is restricted and Xen does not report @port as
- *    connected or offered to the restricted domain (beyond upstream);
+ *  - EACCES: the file is restricted (beyond upstream, which binds any port);
  *  - EBUSY: @port already has a handler in this kernel (beyond upstream,
  *    which shares it);
  *  - EFAULT: the argument is not readable;
+ *  - EINVAL: @port is beyond the domain's event-channel limit, or Xen does
+ *    not have it open (beyond upstream, which binds the number);
  *  - EISCONN: @port is already bound on this file;
  *  - EOPNOTSUPP: kernels before 6.2 (upstream 6.1: ENOSYS, no such ioctl);
- *  - ENOMEM: out of kernel memory, or @port beyond the domain's limit.
+ *  - ENOMEM: out of kernel memory.
  */
 #define IOCTL_EVTCHN_BIND_STATIC			\
 	_IOC(_IOC_NONE, 'E', 7, sizeof(struct ioctl_evtchn_bind))

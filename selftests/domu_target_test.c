@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * privcmd's domU target mode, walked from dom0 with the test build's
+ * domu_target parameter (make modules-fault-SERIES, scripts/vm/run --impl
+ * fault; drivers/xen/privcmd-fault.c), standing in for xenstore:
+ *
+ * - a file opened before the target is known opens at once, reports
+ *   DOMID_IDLE (acts on nothing) and its first ioctl waits for the answer;
+ *   the wait is interruptible and holds no global lock: other misc devices
+ *   (evtchn) and privcmd itself still open meanwhile;
+ * - the answer restricts the waiting file to the target;
+ * - "no target" (DOMID_IDLE) refuses every targeted call before any
+ *   hypercall, a DMOP aimed at DOMID_IDLE itself included.
+ *
+ * Outside the fault build the parameter does not exist and the test fails:
+ * it is only run by name on that build.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <xenctrl.h>
+
+#include "kselftest_harness.h"
+#include "lib/audit_util.h"
+#include "lib/evtchn_util.h"
+#include "lib/privcmd_util.h"
+#include "lib/xen_env.h"
+
+static const char *const nodes[] = { PRIVCMD_NODE, EVTCHN_NODE, NULL };
+
+#define DOMU_TARGET "/sys/module/xen_privcmd/parameters/domu_target"
+
+static int domu_target(const char *what)
+{
+	int fd = open(DOMU_TARGET, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, what, strlen(what)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* The system call @tid is blocked in, from /proc (-1 when running or unknown). */
+static long blocked_syscall(pid_t tid)
+{
+	char path[64], buf[64] = "";
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		nr = strtol(buf, NULL, 10);
+	fclose(f);
+	return strncmp(buf, "running", 7) ? nr : -1;
+}
+
+struct waiter {
+	int fd;
+	unsigned int domid;
+	pid_t tid;
+	volatile bool started;
+	int rc;
+};
+
+static void *wait_in_dm_op(void *p)
+{
+	struct waiter *w = p;
+	uint32_t vcpus;
+
+	w->tid = syscall(SYS_gettid);
+	w->started = true;
+	w->rc = privcmd_dmop_nr_vcpus(w->fd, w->domid, &vcpus);
+	return NULL;
+}
+
+/* Start @w's DMOP and return once it is blocked inside ioctl(). */
+static int start_waiter(struct waiter *w, pthread_t *t)
+{
+	int rc = pthread_create(t, NULL, wait_in_dm_op, w);
+
+	if (rc)
+		return -rc;
+	while (!w->started)
+		usleep(1000);
+	for (int i = 0; i < 5000; i++) {
+		if (blocked_syscall(w->tid) == SYS_ioctl)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+static void on_usr1(int sig)
+{
+}
+
+FIXTURE(domu) {
+	struct xen_guest g;
+};
+
+FIXTURE_SETUP(domu)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	int err;
+
+	/* libxenctrl's own privcmd file must be opened in dom0 mode. */
+	err = xen_guest_create(&self->g, 256);
+	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	err = domu_target("pending");
+	ASSERT_EQ(0, err) TH_LOG("%s: %s (not the fault-injection build?)", DOMU_TARGET,
+				 strerror(-err));
+}
+
+FIXTURE_TEARDOWN(domu)
+{
+	domu_target("off");
+	xen_guest_destroy(&self->g);
+}
+
+/* Opened before the answer: at once, reporting nothing it may act on. */
+TEST_F(domu, pending_open_does_not_wait)
+{
+	struct privcmd_audit_query q;
+	int fd = privcmd_open();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((long long)PC_DOMID_IDLE, audit_fdinfo_num(fd, "privcmd.restricted_domid"));
+	close(fd);
+	/* The query is an ioctl: it waits for the answer like any other. */
+	fd = privcmd_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, domu_target("7"));
+	ASSERT_EQ(0, audit_query(fd, &q));
+	EXPECT_EQ(7U, q.restricted_domid);
+	EXPECT_NE(0U, q.state & PRIVCMD_AUDIT_RESTRICTED);
+	close(fd);
+}
+
+/*
+ * A first ioctl waiting for the answer holds no global lock (the misc core's
+ * open mutex): other misc devices open meanwhile. A signal ends the wait.
+ */
+TEST_F(domu, waiting_ioctl_blocks_no_other_open)
+{
+	struct waiter w = { .domid = self->g.domid };
+	pthread_t t;
+	int other;
+
+	w.fd = privcmd_open();
+	ASSERT_LE(0, w.fd);
+	ASSERT_EQ(0, start_waiter(&w, &t));
+	other = evtchn_open(0);
+	EXPECT_LE(0, other);
+	close(other);
+	other = privcmd_open();
+	EXPECT_LE(0, other);
+	close(other);
+	EXPECT_EQ(0, pthread_kill(t, SIGUSR1));
+	pthread_join(t, NULL);
+	EXPECT_EQ(-EINTR, w.rc);
+	/* Still undecided: nothing was let through. */
+	EXPECT_EQ(0, audit_fdinfo_num(w.fd, "privcmd.dm_ops"));
+	close(w.fd);
+}
+
+/* The answer wakes the waiter, restricted to the target. */
+TEST_F(domu, answer_restricts_the_waiting_file)
+{
+	struct waiter w = { .domid = self->g.domid };
+	uint32_t vcpus;
+	char dom[16];
+	pthread_t t;
+
+	w.fd = privcmd_open();
+	ASSERT_LE(0, w.fd);
+	ASSERT_EQ(0, start_waiter(&w, &t));
+	snprintf(dom, sizeof(dom), "%u", self->g.domid);
+	ASSERT_EQ(0, domu_target(dom));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, w.rc);
+	EXPECT_EQ((long long)self->g.domid, audit_fdinfo_num(w.fd, "privcmd.restricted_domid"));
+	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(w.fd, 0, &vcpus));
+	EXPECT_EQ(-EPERM, privcmd_hypercall(w.fd, __HYPERVISOR_xen_version, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, privcmd_restrict(w.fd, 0));
+	EXPECT_EQ(0, privcmd_restrict(w.fd, self->g.domid));
+	close(w.fd);
+}
+
+/*
+ * No target in xenstore: restricted to DOMID_IDLE, which names no domain.
+ * Every targeted call is refused before any hypercall, one aimed at
+ * DOMID_IDLE (or any reserved domid) itself included.
+ */
+TEST_F(domu, no_target_refuses_everything)
+{
+	struct privcmd_audit_query q;
+	uint32_t vcpus;
+	int fd;
+
+	ASSERT_EQ(0, domu_target("32767"));
+	fd = privcmd_open();
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((long long)PC_DOMID_IDLE, audit_fdinfo_num(fd, "privcmd.restricted_domid"));
+	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(fd, self->g.domid, &vcpus));
+	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(fd, PC_DOMID_IDLE, &vcpus));
+	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(fd, PC_DOMID_SELF, &vcpus));
+	EXPECT_EQ(-EPERM, privcmd_hypercall(fd, __HYPERVISOR_xen_version, 0, 0, 0, 0, 0));
+	ASSERT_EQ(0, audit_query(fd, &q));
+	EXPECT_EQ(PC_DOMID_IDLE, q.restricted_domid);
+	EXPECT_EQ(0U, q.dm_ops);
+	EXPECT_EQ(3U, q.dm_ops_denied);
+	EXPECT_EQ(3U, q.denied[PRIVCMD_DENIED_DOMID]);
+	EXPECT_EQ(1U, q.denied[PRIVCMD_DENIED_HYPERCALL]);
+	close(fd);
+}
+
+/* Back to dom0 behaviour: new files are unrestricted again. */
+TEST_F(domu, off_again)
+{
+	uint32_t vcpus;
+	int fd;
+
+	ASSERT_EQ(0, domu_target("off"));
+	fd = privcmd_open();
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(fd, self->g.domid, &vcpus));
+	EXPECT_EQ(1U, vcpus);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	xen_env_require_dom0(nodes);
+	return test_harness_run(argc, argv);
+}
