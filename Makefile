@@ -29,6 +29,7 @@ export XEN_DMOP_VERSION := $(VERSION)
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
 	libdmop docs demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) \
 	$(addprefix modules-fault-,$(SERIES)) $(addprefix modules-debug-,$(SERIES)) \
+	$(addprefix modules-kasan-,$(SERIES)) \
 	$(addprefix vm-,$(SERIES)) check-debug soak
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
@@ -65,10 +66,12 @@ $(addprefix modules-,$(SERIES)): modules-%:
 $(addprefix modules-fault-,$(SERIES)): modules-fault-%:
 	$(call kmod-build,$*,$(BUILD)/$*/kmod-fault,XEN_DMOP_FAULT_INJECT=1)
 
-# Against the debug dom0 kernel (KASAN, lockdep, kmemleak...; built once and
-# cached by scripts/debug-kernel/build, about 10 minutes per series here).
+# Against the debug dom0 kernels (lockdep, kmemleak, UBSAN...; and the KASAN
+# flavour, a PVH dom0): built once and cached by scripts/debug-kernel/build.
 $(addprefix modules-debug-,$(SERIES)): modules-debug-%:
 	$(call kmod-build,$*,$(BUILD)/$*/kmod-debug,,scripts/debug-kernel/kdir)
+$(addprefix modules-kasan-,$(SERIES)): modules-kasan-%:
+	$(call kmod-build,$*-kasan,$(BUILD)/$*/kmod-kasan,,scripts/debug-kernel/kdir)
 
 deps:
 	@scripts/deps
@@ -116,7 +119,8 @@ check: deps
 # kernel (KASAN, lockdep, kmemleak, UBSAN, fault injection) per series; builds
 # the kernels on first use. Hours, not minutes: not part of make check.
 check-debug: deps
-	$(MAKE) $(addprefix modules-debug-,$(SERIES)) selftests libdmop
+	$(MAKE) $(addprefix modules-debug-,$(SERIES)) $(addprefix modules-kasan-,$(SERIES)) \
+		selftests libdmop
 	@scripts/vm/check-debug $(SERIES)
 
 # The VM suite SOAK_RUNS times in a row per series (SOAK_TESTS=a_test:b_test to

@@ -741,6 +741,11 @@ TEST_F(audit, mapped_pages_after_a_partial_mmap)
 	int err[3], page = getpagesize();
 
 	UPSTREAM_OR_RETURN("mapped page counter");
+	if (xen_env_auto_translated()) {
+		/* No MMAP there; MMAPBATCH reports each frame (counted above). */
+		EXPECT_EQ(-EOPNOTSUPP, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_MMAP, NULL));
+		return;
+	}
 	/* Mark the guest's frames through a mapping that works. */
 	b = privcmd_map_area(self->fd, 3);
 	ASSERT_NE(NULL, b);

@@ -49,16 +49,16 @@ static const char *const nodes[] = { PRIVCMD_NODE, PRIVCMDBUF_NODE, EVTCHN_NODE,
  * @free_kb: dom0's MemFree.
  */
 struct snapshot {
-	long live[6];
+	long live[7];
 	unsigned long xen_free;
 	int ports;
 	long unreclaimable_kb;
 	long free_kb;
 };
 
-static const char *const live_names[6] = {
+static const char *const live_names[7] = {
 	"privcmd files", "privcmd mappings", "privcmd frames", "privcmd buf_pages",
-	"evtchn files", "evtchn ports",
+	"privcmd local_pages", "evtchn files", "evtchn ports",
 };
 
 /* Values of "key:\tN" lines of a debugfs live file into @vals; 0 or -errno. */
@@ -88,8 +88,8 @@ static void snapshot(struct __test_metadata *_metadata, struct snapshot *s)
 	/* First: libxenctrl's handle is a privcmd file with hypercall buffers. */
 	memset(s->live, 0xff, sizeof(s->live));
 	if (xen_env_ours()) {
-		ASSERT_EQ(0, read_live(DEBUGFS "/xen_privcmd/live", s->live, 4));
-		ASSERT_EQ(0, read_live(DEBUGFS "/xen_evtchn/live", s->live + 4, 2));
+		ASSERT_EQ(0, read_live(DEBUGFS "/xen_privcmd/live", s->live, 5));
+		ASSERT_EQ(0, read_live(DEBUGFS "/xen_evtchn/live", s->live + 5, 2));
 	}
 	xch = xc_interface_open(NULL, NULL, 0);
 	ASSERT_NE(NULL, xch);
@@ -284,7 +284,7 @@ TEST_F(leak, workload_leaves_nothing)
 	       after.ports, before.unreclaimable_kb, after.unreclaimable_kb, before.free_kb,
 	       after.free_kb);
 	if (xen_env_ours()) {
-		for (int i = 0; i < 6; i++) {
+		for (int i = 0; i < 7; i++) {
 			EXPECT_EQ(before.live[i], after.live[i]) TH_LOG("%s", live_names[i]);
 		}
 		/* Nothing of this process is left open or mapped. */
@@ -292,6 +292,7 @@ TEST_F(leak, workload_leaves_nothing)
 		EXPECT_EQ(0, after.live[1]);
 		EXPECT_EQ(0, after.live[2]);
 		EXPECT_EQ(0, after.live[4]);
+		EXPECT_EQ(0, after.live[5]);
 	} else {
 		privcmd_diff("the in-tree drivers have no live-object counters "
 			     "(debugfs xen_privcmd/live, xen_evtchn/live)");

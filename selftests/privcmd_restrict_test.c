@@ -149,12 +149,24 @@ FIXTURE_TEARDOWN(restrict)
 	close(self->fd);
 }
 
+/* MMAP does not exist on an auto-translated dom0: its row answers that, always. */
+static bool absent_here(struct __test_metadata *_metadata, const struct targeted *t, int fd,
+			unsigned int dom)
+{
+	if (t->call != map_v0 || !xen_env_auto_translated())
+		return false;
+	EXPECT_EQ(xen_env_ours() ? -EOPNOTSUPP : -ENOSYS, t->call(fd, dom)) TH_LOG("%s", t->name);
+	return true;
+}
+
 /* Every targeted ioctl x {same, other guest, dom0, no such domain}, before and after. */
 TEST_F(restrict, matrix)
 {
 	for (unsigned int i = 0; i < NR_TARGETED; i++) {
 		const struct targeted *t = &targeted[i];
 
+		if (absent_here(_metadata, t, self->fd, self->g.domid))
+			continue;
 		EXPECT_EQ(0, t->call(self->fd, self->g.domid)) TH_LOG("%s same, before", t->name);
 		EXPECT_EQ(0, t->call(self->fd, self->other.domid)) TH_LOG("%s other, before", t->name);
 		/* Unrestricted, a missing domain is Xen's answer, never EPERM. */
@@ -169,6 +181,8 @@ TEST_F(restrict, matrix)
 	for (unsigned int i = 0; i < NR_TARGETED; i++) {
 		const struct targeted *t = &targeted[i];
 
+		if (absent_here(_metadata, t, self->fd, self->other.domid))
+			continue;
 		EXPECT_EQ(0, t->call(self->fd, self->g.domid)) TH_LOG("%s same, after", t->name);
 		EXPECT_EQ(-EPERM, t->call(self->fd, self->other.domid)) TH_LOG("%s other, after", t->name);
 		EXPECT_EQ(-EPERM, t->call(self->fd, 0)) TH_LOG("%s dom0, after", t->name);

@@ -123,6 +123,7 @@ static int privcmd_live_show(struct seq_file *m, void *unused)
 	seq_printf(m, "mappings:\t%ld\n", atomic_long_read(&privcmd_live.mappings));
 	seq_printf(m, "frames:\t%ld\n", atomic_long_read(&privcmd_live.frames));
 	seq_printf(m, "buf_pages:\t%ld\n", atomic_long_read(&privcmd_live.buf_pages));
+	seq_printf(m, "local_pages:\t%ld\n", atomic_long_read(&privcmd_live.local_pages));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(privcmd_live);

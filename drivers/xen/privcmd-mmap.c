@@ -118,6 +118,7 @@ static int privcmd_mapping_alloc_pages(struct privcmd_mapping *map, unsigned lon
 	}
 	map->pages = pages;
 	map->nr_pages = nr;
+	atomic_long_add(nr, &privcmd_live.local_pages);
 	return 0;
 }
 
@@ -184,11 +185,13 @@ static void privcmd_vma_close(struct vm_area_struct *vma)
 	if (map->pages) {
 		err = xen_unmap_domain_gfn_range(vma, map->nr_pages * XEN_PFN_PER_PAGE,
 						 map->pages);
-		if (err)	/* Xen still maps frames over them: never reuse them */
+		if (err) {	/* Xen still maps frames over them: never reuse them */
 			pr_crit("cannot unmap foreign frames (%d): leaking %lu pages\n", err,
 				map->nr_pages);
-		else
+		} else {
 			xen_free_unpopulated_pages(map->nr_pages, map->pages);
+			atomic_long_sub(map->nr_pages, &privcmd_live.local_pages);
+		}
 		kvfree(map->pages);
 	}
 	kfree_rcu(map, rcu);
@@ -467,6 +470,13 @@ static int privcmd_batch_map(struct privcmd_batch *b, xen_pfn_t *gfns, int *errs
 		if (errs[i] > 0)
 			errs[i] = rc < 0 ? rc : -EFAULT;
 		nr_mapped += !errs[i];
+		/*
+		 * Auto-translated: the remap maps our local page even where Xen
+		 * refused the frame. Unmap it, so that the hole faults (SIGBUS)
+		 * and a retry can fill it, as on a PV dom0.
+		 */
+		if (errs[i] && pages)
+			zap_vma_ptes(vma, b->addr + i * PAGE_SIZE, PAGE_SIZE);
 	}
 	privcmd_vma_account(vma, nr_mapped);
 	return 0;

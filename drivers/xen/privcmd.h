@@ -88,12 +88,15 @@ struct privcmd_file {
  * @mappings: filled mappings (struct privcmd_mapping).
  * @frames: foreign frames mapped through them.
  * @buf_pages: pages behind mappings of /dev/xen/hypercall.
+ * @local_pages: auto-translated dom0: unpopulated local pages that filled
+ *	mappings map foreign frames over.
  */
 struct privcmd_live {
 	atomic_long_t files;
 	atomic_long_t mappings;
 	atomic_long_t frames;
 	atomic_long_t buf_pages;
+	atomic_long_t local_pages;
 };
 
 extern struct privcmd_live privcmd_live;

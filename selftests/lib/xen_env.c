@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <xenctrl.h>
+#include <xen/features.h>
 
 #include "xen_env.h"
 
@@ -39,6 +40,19 @@ void xen_env_require_dom0(const char *const *nodes)
 			skip_all(why);
 		}
 	}
+}
+
+bool xen_env_auto_translated(void)
+{
+	unsigned long features = 0;
+	FILE *f = fopen("/sys/hypervisor/properties/features", "r");
+
+	if (!f)
+		return false;
+	if (fscanf(f, "%lx", &features) != 1)
+		features = 0;
+	fclose(f);
+	return features & (1UL << XENFEAT_auto_translated_physmap);
 }
 
 const char *xen_env_privcmd_impl(void)

@@ -21,6 +21,12 @@
  */
 void xen_env_require_dom0(const char *const *nodes);
 
+/*
+ * Whether this domain is auto-translated (a PVH dom0, Xen's
+ * XENFEAT_auto_translated_physmap): IOCTL_PRIVCMD_MMAP does not exist there.
+ */
+bool xen_env_auto_translated(void);
+
 /* Which driver provides /dev/xen/privcmd: "xen-dmop", "in-tree" or "none". */
 const char *xen_env_privcmd_impl(void);
 bool xen_env_ours(void);
