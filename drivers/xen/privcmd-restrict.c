@@ -65,9 +65,10 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 	/*
 	 * A failed cmpxchg() (restricted already, by another thread maybe)
 	 * orders nothing: the in-flight count below must still be read after
-	 * the restriction was seen, as privcmd_unrestricted_begin() pairs.
+	 * the restriction was seen.
 	 */
 	if (old != DOMID_INVALID)
+		/* pairs with smp_mb__after_atomic() in privcmd_unrestricted_begin() */
 		smp_mb();
 	/*
 	 * Calls that started unrestricted (another thread's DMOP to another
@@ -97,6 +98,7 @@ void privcmd_restrict_open(struct privcmd_file *pf)
  */
 int privcmd_restrict_resolve(struct privcmd_file *pf)
 {
+	/* acquire: pairs with the release in privcmd_target_ready() */
 	if (wait_event_interruptible(target_wq, !smp_load_acquire(&target_pending)))
 		return -EINTR;
 	cmpxchg(&pf->domid, PRIVCMD_DOMID_PENDING, READ_ONCE(default_domid));
@@ -126,6 +128,7 @@ static int privcmd_target_ready(struct notifier_block *nb, unsigned long event, 
 		kfree(target);
 
 	WRITE_ONCE(default_domid, domid);
+	/* release: default_domid before "not pending" (read with acquire) */
 	smp_store_release(&target_pending, false);
 	wake_up_all(&target_wq);
 	return NOTIFY_DONE;
@@ -170,6 +173,7 @@ int privcmd_restrict_test_pending(void)
 int privcmd_restrict_test_answer(unsigned int domid)
 {
 	WRITE_ONCE(default_domid, domid);
+	/* release: as in privcmd_target_ready() */
 	smp_store_release(&target_pending, false);
 	wake_up_all(&target_wq);
 	return 0;
