@@ -18,7 +18,7 @@ _Static_assert(DMOP_DENIED_NR <= PRIVCMD_AUDIT_DENIED_SLOTS, "denied");
 
 /* libdmop 1.0's struct dmop_audit: no hole, the same on 32 and 64 bits */
 _Static_assert(DMOP_AUDIT_SZ_1_0 == 1128, "struct dmop_audit of libdmop 1.0");
-_Static_assert(sizeof(struct dmop_audit) == DMOP_AUDIT_SZ_1_0, "dmop_audit");
+_Static_assert(sizeof(struct dmop_audit) >= DMOP_AUDIT_SZ_1_0, "dmop_audit");
 
 int dmop_ops_mask(const uint32_t *ops, unsigned int nr, uint64_t *mask)
 {
