@@ -18,8 +18,8 @@
  * kernel's pos/flags/mnt_id. This table is the one place that knows them
  * (Documentation/ABI/testing/procfs-xen-{privcmd,evtchn}-fdinfo, summed up
  * in libdmop(7)); a driver without them (the distro's) leaves everything
- * "unknown". `dmop status`, `dmop policy` and the end-to-end audit all read
- * through it.
+ * "unknown". `dmop status` and `dmop policy` read through it, and with
+ * them the audit steps of the end-to-end VM run (scripts/vm/e2e/scenario.sh).
  */
 enum key_type {
 	KEY_DOMID,	/* decimal domid, or "none" */

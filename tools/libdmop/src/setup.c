@@ -56,7 +56,10 @@ DMOP_EXPORT const char *dmop_step_name(enum dmop_step step)
 	return step_names[step];
 }
 
-/* Limits like libxl's for a deprivileged QEMU: no core, locks or queues. */
+/*
+ * The limits libxl (Xen's toolstack library) sets for a QEMU started with
+ * dm_restrict=1: no core dumps, file locks, message queues or locked memory.
+ */
 static const struct {
 	int resource;
 	const char *name;

@@ -497,8 +497,9 @@ static void test_installed(void)
 
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(cmd, sizeof(cmd),
-		 "make -s -C %s install OUT=%s DESTDIR=%s PREFIX=/opt/dmop >/dev/null", src_dir,
-		 out_dir, dir);
+		 "MAKEFLAGS= make -s -C %s install OUT=%s DESTDIR=%s PREFIX=/opt/dmop "
+		 "LIBDIR=/opt/dmop/lib INCDIR=/opt/dmop/include BINDIR=/opt/dmop/bin "
+		 "MANDIR=/opt/dmop/share/man >/dev/null", src_dir, out_dir, dir);
 	CHECK(system(cmd) == 0);
 	snprintf(cmd, sizeof(cmd),
 		 "printf '#include <libdmop.h>\nint main(void) { return 0; }\n' >%s/h.c && "
