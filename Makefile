@@ -15,6 +15,8 @@
 #   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
 #   make soak            the VM suite many times per series: its pass rate
 #   make deb             Debian packages (debian/) into build/deb/, checked by lintian
+#   make deb-vm          the libdmop VM tests on what the packages install (DKMS-built
+#                        modules, dmop-utils' dmop, libdmop1), on every series
 #   make clean
 
 SERIES   ?= 6.1 6.12
@@ -28,7 +30,7 @@ SHELL    := /bin/bash
 export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
-	libdmop docs demo bench clean dkms-check deb install uninstall $(addprefix modules-,$(SERIES)) \
+	libdmop docs demo bench clean dkms-check deb deb-vm install uninstall $(addprefix modules-,$(SERIES)) \
 	$(addprefix modules-fault-,$(SERIES)) $(addprefix modules-debug-,$(SERIES)) \
 	$(addprefix vm-,$(SERIES)) check-debug soak
 
@@ -153,6 +155,9 @@ dkms-check: deps
 deb:
 	@scripts/deps deb
 	@scripts/deb $(BUILD)/deb
+
+deb-vm: deb selftests
+	@for s in $(SERIES); do scripts/deb-vm $$s || exit 1; done
 
 # Install: modules into updates/ (searched before the distro's kernel/ by depmod,
 # so `modprobe xen-privcmd` loads ours), uapi headers under include/xen-dmop/,
