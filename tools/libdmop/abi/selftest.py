@@ -112,6 +112,46 @@ def run_variant(src, root, work, n, edits, record):
                            abi], capture_output=True, text=True)
 
 
+# A program built against the header of the tree (libdmop 1.0), run on the
+# control's library (1.1, struct dmop_audit longer by a field): the library
+# must fill the fields the old struct has and write nothing past its sz.
+OLD_CALLER = r'''
+#include <stdio.h>
+#include <string.h>
+#include <libdmop.h>
+
+int main(void)
+{
+	unsigned char buf[sizeof(struct dmop_audit) + 64];
+	struct dmop_audit *a = (struct dmop_audit *)buf;
+
+	memset(buf, 0xaa, sizeof(buf));
+	memset(a, 0, sizeof(*a));
+	a->sz = sizeof(*a);
+	if (dmop_fdinfo_parse("privcmd.dm_ops:\t5\nevtchn.denied:\t7\n", a))
+		return 1;
+	if (a->sz != sizeof(*a) || a->dm_ops != 5 || a->evtchn_denied != 7)
+		return 2;
+	for (size_t i = sizeof(*a); i < sizeof(buf); i++)
+		if (buf[i] != 0xaa)
+			return 3;
+	return 0;
+}
+'''
+
+
+def old_caller_runs(src, work, n):
+    tree = os.path.join(work, 'v%d' % n)
+    prog = os.path.join(tree, 'old_caller')
+    with open(prog + '.c', 'w') as f:
+        f.write(OLD_CALLER)
+    out = os.path.join(tree, 'out')
+    subprocess.run(['cc', '-o', prog, prog + '.c', '-I', os.path.join(src, 'include'),
+                    '-L', out, '-ldmop'], check=True)
+    r = subprocess.run([prog], env=dict(os.environ, LD_LIBRARY_PATH=out))
+    return r.returncode
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__)
@@ -123,6 +163,12 @@ def main():
         if expect is None:
             ok = r.returncode == 0
             verdict = 'passes, as it should' if ok else 'FAILS, but the rules allow it'
+            rc = old_caller_runs(src, work, n)
+            if ok and rc:
+                ok = False
+                verdict = 'passes, but a program built against 1.0 fails on it (exit %d)' % rc
+            elif ok:
+                verdict += '; a program built against 1.0 runs on it unchanged'
         else:
             ok = r.returncode != 0 and expect in r.stdout
             verdict = ('fails, as it should: "%s"' % expect) if ok else \
