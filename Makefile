@@ -14,6 +14,9 @@
 #   make bench           in-tree vs our drivers, side by side in one VM boot per series
 #   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
 #   make soak            the VM suite many times per series: its pass rate
+#   make deb             Debian packages (debian/) into build/deb/, checked by lintian
+#   make deb-vm          the libdmop VM tests on what the packages install (DKMS-built
+#                        modules, dmop-utils' dmop, libdmop1), on every series
 #   make clean
 
 SERIES   ?= 6.1 6.12
@@ -27,7 +30,7 @@ SHELL    := /bin/bash
 export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
-	libdmop docs demo bench clean dkms-check install uninstall $(addprefix modules-,$(SERIES)) \
+	libdmop docs demo bench clean dkms-check deb deb-vm install uninstall $(addprefix modules-,$(SERIES)) \
 	$(addprefix modules-fault-,$(SERIES)) $(addprefix modules-debug-,$(SERIES)) \
 	$(addprefix modules-kasan-,$(SERIES)) \
 	$(addprefix vm-,$(SERIES)) check-debug soak
@@ -150,6 +153,15 @@ demo: deps
 
 dkms-check: deps
 	@scripts/dkms-check $(SERIES)
+
+# xen-dmop-dkms, libdmop1, libdmop-dev, dmop-utils: dpkg-buildpackage from a
+# copy of the tree under build/deb/ (the .debs land there), then lintian.
+deb:
+	@scripts/deps deb
+	@scripts/deb $(BUILD)/deb
+
+deb-vm: deb selftests
+	@for s in $(SERIES); do scripts/deb-vm $$s || exit 1; done
 
 # Install: modules into updates/ (searched before the distro's kernel/ by depmod,
 # so `modprobe xen-privcmd` loads ours), uapi headers under include/xen-dmop/,

@@ -2,8 +2,8 @@
 /*
  * libdmop's audit side on a real guest: narrowing a DMOP allowlist through
  * the library, dmop_after_setup() with an allowlist, and the dmop command's
- * trace, policy and allowlist seen from another process. This program runs
- * dmop's main when called as "--dmop-cli ...".
+ * trace, policy and allowlist seen from another process: the installed
+ * program (/usr/bin/dmop in the VM image), run as any user would.
  *
  * On the distribution's in-tree drivers the allowlist and query ioctls
  * answer ENOTTY and there are no tracepoints or counters: each test asserts
@@ -11,9 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +23,7 @@
 #include "kselftest_harness.h"
 #include "lib/xen_env.h"
 #include "libdmop.h"
-#include "cli.h"
+#include "libdmop/dmop_util.h"
 
 static const char *const nodes[] = { "/dev/xen/privcmd", "/dev/xen/evtchn", NULL };
 
@@ -41,110 +39,6 @@ static void diff(const char *what)
 {
 	printf("# DIFF: %s\n", what);
 	fflush(stdout);
-}
-
-/* ------------------------------------------------- the dmop command */
-
-struct cli {
-	pid_t pid;
-	int out;	/* its stdout and stderr */
-};
-
-/* Start "dmop ARGS..." (this program as the command), output in a pipe. */
-static int cli_start(struct cli *c, ...)
-{
-	char *argv[16] = { "dmop", "--dmop-cli" };
-	int p[2], n = 2;
-	va_list ap;
-
-	va_start(ap, c);
-	while (n < 15 && (argv[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	if (pipe(p))
-		return -errno;
-	c->pid = fork();
-	if (c->pid < 0)
-		return -errno;
-	if (!c->pid) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		close(p[0]);
-		close(p[1]);
-		execv("/proc/self/exe", argv);
-		_exit(127);
-	}
-	close(p[1]);
-	c->out = p[0];
-	return 0;
-}
-
-/*
- * Read the command's output into @buf (appending to what is there) until
- * @needle shows up, it exits, or @secs pass. Return: whether @needle is in.
- */
-static int cli_read_until(struct cli *c, char *buf, size_t size, const char *needle,
-			  int secs)
-{
-	time_t end = time(NULL) + secs;
-	size_t len = strlen(buf);
-
-	while (!(needle && strstr(buf, needle)) && time(NULL) < end && len < size - 1) {
-		struct pollfd p = { .fd = c->out, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&p, 1, 500) <= 0)
-			continue;
-		n = read(c->out, buf + len, size - 1 - len);
-		if (n <= 0)
-			break;
-		len += n;
-		buf[len] = '\0';
-	}
-	return needle && strstr(buf, needle) != NULL;
-}
-
-/* Wait for the command; its exit code (-1: killed or did not end in @secs). */
-static int cli_wait(struct cli *c, char *buf, size_t size, int secs)
-{
-	int status, rc = -1;
-
-	cli_read_until(c, buf, size, NULL, secs);
-	for (int i = 0; i < secs * 10; i++) {
-		if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
-			rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-			c->pid = 0;
-			break;
-		}
-		usleep(100000);
-	}
-	if (c->pid > 0) {
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, &status, 0);
-		c->pid = 0;
-	}
-	close(c->out);
-	return rc;
-}
-
-/* Run the command to its end: exit code, output in @buf. */
-static int cli_run(char *buf, size_t size, ...)
-{
-	char *args[8] = { NULL };
-	struct cli c;
-	va_list ap;
-	int n = 0;
-
-	va_start(ap, size);
-	while (n < 7 && (args[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	buf[0] = '\0';
-	if (cli_start(&c, args[0], args[1], args[2], args[3], args[4], args[5], args[6],
-		      (char *)NULL))
-		return -1;
-	return cli_wait(&c, buf, size, 60);
 }
 
 static int instance_exists(pid_t trace_pid)
@@ -279,13 +173,13 @@ TEST_F(guest, allowlist_narrows_through_the_library)
 {
 	uint16_t dom = self->g.domid;
 	struct dmop_handle *h;
-	struct dmop_audit a;
+	struct dmop_audit a = { .sz = sizeof(a) };
 	unsigned int vcpus;
 	uint32_t ops[DMOP_AUDIT_NR_OPS];
 
 	ASSERT_EQ(0, dmop_open(&h, 0));
 	if (!xen_env_ours()) {
-		EXPECT_EQ(-ENOTTY, dmop_query(h, &a, sizeof(a)));
+		EXPECT_EQ(-ENOTTY, dmop_query(h, &a));
 		EXPECT_EQ(-ENOTTY, dmop_set_allowlist_str(h, "nr_vcpus"));
 		/* nothing narrowed: every sub-op still goes through */
 		EXPECT_EQ(0, dmop_set_isa_irq_level(h, dom, 4, 0));
@@ -293,15 +187,15 @@ TEST_F(guest, allowlist_narrows_through_the_library)
 		dmop_close(h);
 		return;
 	}
-	ASSERT_EQ(0, dmop_query(h, &a, sizeof(a)));
+	ASSERT_EQ(0, dmop_query(h, &a));
 	EXPECT_EQ(DMOP_RESTRICT_NONE, a.restricted_domid);
-	EXPECT_EQ(0, a.allowlist_set);
+	EXPECT_EQ(0U, a.allowlist_set);
 	EXPECT_EQ(~0ULL, a.allowed);
 	EXPECT_EQ(0ULL, a.dm_ops);
 
 	ASSERT_EQ(0, dmop_set_allowlist_str(h, "nr_vcpus,set_isa_irq_level"));
-	ASSERT_EQ(0, dmop_query(h, &a, sizeof(a)));
-	EXPECT_EQ(1, a.allowlist_set);
+	ASSERT_EQ(0, dmop_query(h, &a));
+	EXPECT_EQ(1U, a.allowlist_set);
 	EXPECT_EQ(BIT(OP_NR_VCPUS) | BIT(OP_SET_ISA_IRQ_LEVEL), a.allowed);
 	EXPECT_EQ(2U, dmop_audit_ops(a.allowed, ops));
 	EXPECT_EQ(0, dmop_nr_vcpus(h, dom, &vcpus));
@@ -312,7 +206,7 @@ TEST_F(guest, allowlist_narrows_through_the_library)
 
 	/* narrow-only: asking for a sub-op taken away fails, changes nothing */
 	EXPECT_EQ(-EPERM, dmop_set_allowlist_str(h, "nr_vcpus,inject_msi"));
-	ASSERT_EQ(0, dmop_query(h, &a, sizeof(a)));
+	ASSERT_EQ(0, dmop_query(h, &a));
 	EXPECT_EQ(BIT(OP_NR_VCPUS) | BIT(OP_SET_ISA_IRQ_LEVEL), a.allowed);
 	/* the same list again is fine; numbers work as names do */
 	EXPECT_EQ(0, dmop_set_allowlist_str(h, "9,20"));
@@ -322,7 +216,7 @@ TEST_F(guest, allowlist_narrows_through_the_library)
 	EXPECT_EQ(0, dmop_nr_vcpus(h, dom, &vcpus));
 	EXPECT_EQ(-EINVAL, dmop_set_allowlist_str(h, "64"));
 
-	ASSERT_EQ(0, dmop_query(h, &a, sizeof(a)));
+	ASSERT_EQ(0, dmop_query(h, &a));
 	EXPECT_EQ(BIT(OP_NR_VCPUS), a.allowed);
 	EXPECT_EQ(2ULL, a.calls[OP_NR_VCPUS]);
 	EXPECT_EQ(0ULL, a.failures[OP_NR_VCPUS]);
@@ -349,6 +243,7 @@ static void setup_child(int out, uint16_t dom)
 	static const uint32_t allow[] = { OP_NR_VCPUS, OP_SET_ISA_IRQ_LEVEL };
 	struct setup_res r = { 0 };
 	struct dmop_setup_opts o = {
+		.sz = sizeof(o),
 		.domid = dom,
 		.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS,
 		.allowlist = allow,
@@ -358,6 +253,7 @@ static void setup_child(int out, uint16_t dom)
 	dmop_ioservid_t id;
 	unsigned int vcpus;
 
+	r.rep.sz = sizeof(r.rep);
 	r.err = dmop_open(&h, DMOP_OPEN_EVTCHN);
 	if (!r.err)
 		r.err = dmop_after_setup(h, &o, &r.rep);
@@ -366,7 +262,8 @@ static void setup_child(int out, uint16_t dom)
 		r.own_irq = dmop_set_isa_irq_level(h, dom, 4, 0);
 		r.outside = dmop_create_ioreq_server(h, dom, DMOP_BUFIOREQ_OFF, &id);
 		r.other_dom = dmop_nr_vcpus(h, dom + 1, &vcpus);
-		r.query = dmop_query(h, &r.a, sizeof(r.a));
+		r.a.sz = sizeof(r.a);
+		r.query = dmop_query(h, &r.a);
 	}
 	_exit(write(out, &r, sizeof(r)) == sizeof(r) ? 0 : 2);
 }
@@ -392,7 +289,7 @@ TEST_F(guest, after_setup_applies_and_verifies_the_allowlist)
 	if (!xen_env_ours()) {
 		/* refused in the check step: nothing was changed */
 		EXPECT_EQ(-ENOTTY, r.err);
-		EXPECT_EQ(DMOP_STEP_CHECK, (int)r.rep.failed);
+		EXPECT_EQ((uint32_t)DMOP_STEP_CHECK, r.rep.failed);
 		EXPECT_EQ(0, r.rep.partial);
 		EXPECT_EQ(0U, r.rep.done);
 		EXPECT_NE(NULL, strstr(r.rep.message, "has no DMOP allowlist"));
@@ -409,7 +306,7 @@ TEST_F(guest, after_setup_applies_and_verifies_the_allowlist)
 	EXPECT_EQ(-EPERM, r.other_dom);
 	ASSERT_EQ(0, r.query);
 	EXPECT_EQ((int32_t)self->g.domid, r.a.restricted_domid);
-	EXPECT_EQ(1, r.a.allowlist_set);
+	EXPECT_EQ(1U, r.a.allowlist_set);
 	EXPECT_EQ(BIT(OP_NR_VCPUS) | BIT(OP_SET_ISA_IRQ_LEVEL), r.a.allowed);
 	/* verify's own probe and create_ioreq_server */
 	EXPECT_LE(2ULL, r.a.denied[DMOP_DENIED_ALLOWLIST]);
@@ -419,21 +316,21 @@ TEST_F(guest, after_setup_applies_and_verifies_the_allowlist)
 TEST_F(guest, trace_sees_a_dmop_and_a_denial)
 {
 	char domid[16], want[160];
-	struct cli c;
+	struct dmop_cmd c;
 	int rc;
 
 	snprintf(domid, sizeof(domid), "%u", self->g.domid);
-	ASSERT_EQ(0, cli_start(&c, "trace", "--domid", domid, "--count", "2",
+	ASSERT_EQ(0, dmop_cmd_start(&c, "trace", "--domid", domid, "--count", "2",
 			       "--timeout", "60", (char *)NULL));
 	if (!xen_env_ours()) {
-		rc = cli_wait(&c, self->out, sizeof(self->out), 30);
+		rc = dmop_cmd_wait(&c, self->out, sizeof(self->out), 30);
 		TH_LOG("%s", self->out);
 		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, rc);
 		EXPECT_NE(NULL, strstr(self->out, "has no tracepoints"));
 		diff("the in-tree privcmd has no tracepoints: dmop trace exits 4");
 		return;
 	}
-	ASSERT_TRUE(cli_read_until(&c, self->out, sizeof(self->out), "# dmop trace:", 30))
+	ASSERT_TRUE(dmop_cmd_read_until(&c, self->out, sizeof(self->out), "# dmop trace:", 30))
 		TH_LOG("%s", self->out);
 	EXPECT_TRUE(instance_exists(c.pid));
 
@@ -443,7 +340,7 @@ TEST_F(guest, trace_sees_a_dmop_and_a_denial)
 	EXPECT_EQ(0, dm_step(&self->dm, 'n'));
 	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'v'));
 
-	rc = cli_wait(&c, self->out, sizeof(self->out), 60);
+	rc = dmop_cmd_wait(&c, self->out, sizeof(self->out), 60);
 	TH_LOG("%s", self->out);
 	EXPECT_EQ(DMOP_EXIT_OK, rc);
 	snprintf(want, sizeof(want), "-%d dm_op nr_vcpus to domain %u: ok\n",
@@ -467,22 +364,22 @@ TEST_F(guest, trace_cleans_up_on_signals)
 	static const int sigs[] = { SIGINT, SIGTERM };
 
 	if (!xen_env_ours()) {
-		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, cli_run(self->out, sizeof(self->out), "trace",
+		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, dmop_cmd_run(self->out, sizeof(self->out), "trace",
 							 (char *)NULL));
 		return;
 	}
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		char want[64];
-		struct cli c;
+		struct dmop_cmd c;
 		pid_t pid;
 
 		self->out[0] = '\0';
-		ASSERT_EQ(0, cli_start(&c, "trace", (char *)NULL));
+		ASSERT_EQ(0, dmop_cmd_start(&c, "trace", (char *)NULL));
 		pid = c.pid;
-		ASSERT_TRUE(cli_read_until(&c, self->out, sizeof(self->out), "# dmop trace:", 30));
+		ASSERT_TRUE(dmop_cmd_read_until(&c, self->out, sizeof(self->out), "# dmop trace:", 30));
 		EXPECT_TRUE(instance_exists(pid));
 		EXPECT_EQ(0, kill(pid, sigs[i]));
-		EXPECT_EQ(DMOP_EXIT_OK, cli_wait(&c, self->out, sizeof(self->out), 30));
+		EXPECT_EQ(DMOP_EXIT_OK, dmop_cmd_wait(&c, self->out, sizeof(self->out), 30));
 		snprintf(want, sizeof(want), "stopped by signal %d", sigs[i]);
 		EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
 		EXPECT_FALSE(instance_exists(pid));
@@ -492,10 +389,9 @@ TEST_F(guest, trace_cleans_up_on_signals)
 /* dmop policy of a process that issued DMOPs, then dmop allowlist with it. */
 TEST_F(guest, policy_then_allowlist_from_outside)
 {
-	struct dmop_proc_status *procs;
+	struct dmop_audit a = { .sz = sizeof(a) };
 	char pid[16], want[128];
-	size_t nr;
-	int rc;
+	int rc, fds[4];
 
 	ASSERT_EQ(0, dm_start(&self->dm, self->g.domid));
 	EXPECT_EQ(0, dm_step(&self->dm, 'v'));
@@ -504,12 +400,12 @@ TEST_F(guest, policy_then_allowlist_from_outside)
 	EXPECT_EQ(0, dm_step(&self->dm, 'v'));
 	snprintf(pid, sizeof(pid), "%d", (int)self->dm.pid);
 
-	rc = cli_run(self->out, sizeof(self->out), "policy", pid, (char *)NULL);
+	rc = dmop_cmd_run(self->out, sizeof(self->out), "policy", pid, (char *)NULL);
 	TH_LOG("%s", self->out);
 	if (!xen_env_ours()) {
 		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, rc);
 		EXPECT_NE(NULL, strstr(self->out, "publishes no per-sub-op DMOP counters"));
-		rc = cli_run(self->out, sizeof(self->out), "allowlist", pid, "nr_vcpus",
+		rc = dmop_cmd_run(self->out, sizeof(self->out), "allowlist", pid, "nr_vcpus",
 			     (char *)NULL);
 		EXPECT_EQ(DMOP_EXIT_UNSUPPORTED, rc);
 		EXPECT_NE(NULL, strstr(self->out, "has no DMOP allowlist"));
@@ -522,24 +418,27 @@ TEST_F(guest, policy_then_allowlist_from_outside)
 	/* ascending: set_isa_irq_level 9, set_pci_link_route 10 (failed, but used), nr_vcpus 20 */
 	EXPECT_STREQ("set_isa_irq_level,set_pci_link_route,nr_vcpus\n", self->out);
 
-	rc = cli_run(self->out, sizeof(self->out), "policy", "--json", pid, (char *)NULL);
+	rc = dmop_cmd_run(self->out, sizeof(self->out), "policy", "--json", pid, (char *)NULL);
 	EXPECT_EQ(DMOP_EXIT_OK, rc);
 	EXPECT_NE(NULL, strstr(self->out, "\"allowlist\":\"set_isa_irq_level,set_pci_link_route,nr_vcpus\""));
 	EXPECT_NE(NULL, strstr(self->out, "{\"op\":9,\"name\":\"set_isa_irq_level\",\"calls\":2,\"failures\":0}"));
 	EXPECT_NE(NULL, strstr(self->out, "{\"op\":10,\"name\":\"set_pci_link_route\",\"calls\":1,\"failures\":1}"));
 	EXPECT_NE(NULL, strstr(self->out, "{\"op\":20,\"name\":\"nr_vcpus\",\"calls\":2,\"failures\":0}"));
 
-	/* the library reads the same counters */
-	ASSERT_EQ(0, dmop_status_scan(NULL, &self->dm.pid, 1, &procs, &nr));
-	ASSERT_EQ(1U, nr);
-	ASSERT_EQ(1U, procs[0].nr_fds);
-	EXPECT_EQ(2ULL, procs[0].fds[0].audit.calls[OP_SET_ISA_IRQ_LEVEL]);
-	EXPECT_EQ(1ULL, procs[0].fds[0].audit.failures[OP_SET_PCI_LINK_ROUTE]);
-	EXPECT_EQ(0, procs[0].fds[0].audit.allowlist_set);
-	dmop_status_free(procs, nr);
+	/* the library reads the same counters from the process's fdinfo */
+	ASSERT_EQ(1, proc_dev_fds(self->dm.pid, "/dev/xen/privcmd", fds, 4));
+	ASSERT_EQ(0, proc_fdinfo(self->dm.pid, fds[0], &a));
+	EXPECT_EQ(DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED | DMOP_HAVE_MAPPED,
+		  a.have);
+	EXPECT_EQ(2ULL, a.calls[OP_SET_ISA_IRQ_LEVEL]);
+	EXPECT_EQ(1ULL, a.failures[OP_SET_PCI_LINK_ROUTE]);
+	EXPECT_EQ(2ULL, a.calls[OP_NR_VCPUS]);
+	EXPECT_EQ(5ULL, a.dm_ops);
+	EXPECT_EQ(0U, a.allowlist_set);
+	EXPECT_EQ(DMOP_RESTRICT_NONE, a.restricted_domid);
 
 	/* narrow the process's own file from outside to what it used */
-	rc = cli_run(self->out, sizeof(self->out), "allowlist", pid,
+	rc = dmop_cmd_run(self->out, sizeof(self->out), "allowlist", pid,
 		     "set_isa_irq_level,set_pci_link_route,nr_vcpus", (char *)NULL);
 	TH_LOG("%s", self->out);
 	EXPECT_EQ(DMOP_EXIT_OK, rc);
@@ -548,7 +447,7 @@ TEST_F(guest, policy_then_allowlist_from_outside)
 	EXPECT_EQ(0, dm_step(&self->dm, 'i'));
 	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'c'));
 
-	rc = cli_run(self->out, sizeof(self->out), "status", pid, (char *)NULL);
+	rc = dmop_cmd_run(self->out, sizeof(self->out), "status", pid, (char *)NULL);
 	TH_LOG("%s", self->out);
 	EXPECT_EQ(DMOP_EXIT_UNRESTRICTED, rc);
 	EXPECT_NE(NULL, strstr(self->out, "    allowlist: set_isa_irq_level,set_pci_link_route,nr_vcpus\n"));
@@ -557,21 +456,19 @@ TEST_F(guest, policy_then_allowlist_from_outside)
 	EXPECT_NE(NULL, strstr(self->out, want));
 
 	/* widening is refused and changes nothing */
-	rc = cli_run(self->out, sizeof(self->out), "allowlist", pid, "nr_vcpus,create_ioreq_server",
+	rc = dmop_cmd_run(self->out, sizeof(self->out), "allowlist", pid, "nr_vcpus,create_ioreq_server",
 		     (char *)NULL);
 	EXPECT_EQ(DMOP_EXIT_ERROR, rc);
 	EXPECT_NE(NULL, strstr(self->out, "allowlists only narrow"));
 	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'c'));
 	/* narrowing further works */
-	EXPECT_EQ(DMOP_EXIT_OK, cli_run(self->out, sizeof(self->out), "allowlist", pid, "none",
+	EXPECT_EQ(DMOP_EXIT_OK, dmop_cmd_run(self->out, sizeof(self->out), "allowlist", pid, "none",
 					(char *)NULL));
 	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'v'));
 }
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "--dmop-cli"))
-		return dmop_cli_main(argc - 1, argv + 1);
 	xen_env_require_dom0(nodes);
 	return test_harness_run(argc, argv);
 }

@@ -89,6 +89,7 @@ static void device_model(int out, uint16_t dom, uint16_t other, const char *root
 	dmop_ioservid_t id = 0;
 	uint32_t port = 0;
 	struct dmop_setup_opts o = {
+		.sz = sizeof(o),
 		.domid = dom,
 		.flags = flags,
 		.uid = DM_GID + dom,
@@ -120,6 +121,7 @@ static void device_model(int out, uint16_t dom, uint16_t other, const char *root
 	extra[3] = xfd;
 	o.extra_fds = extra;
 	o.nr_extra_fds = 4;
+	r.rep.sz = sizeof(r.rep);
 	r.setup_err = dmop_after_setup(h, &o, &r.rep);
 	if (r.setup_err)
 		goto out;
@@ -284,9 +286,10 @@ TEST_F(two_guests, restrict_only)
 /* A bad option fails before anything changes and says which step. */
 TEST_F(two_guests, refuses_before_changing_anything)
 {
-	struct dmop_setup_report rep;
+	struct dmop_setup_report rep = { .sz = sizeof(rep) };
 	struct dmop_handle *h;
 	struct dmop_setup_opts o = {
+		.sz = sizeof(o),
 		.domid = self->a.domid,
 		.uid = DM_GID + self->a.domid,
 		.gid = DM_GID,
@@ -321,8 +324,9 @@ static int drop_cap_setgid(void)
 /* A failure after the restriction says the process is partly dropped. */
 TEST_F(two_guests, partial_failure_is_reported)
 {
-	struct dmop_setup_report rep = { 0 };
+	struct dmop_setup_report rep = { .sz = sizeof(rep) };
 	struct dmop_setup_opts o = {
+		.sz = sizeof(o),
 		.domid = self->a.domid,
 		.uid = DM_GID + self->a.domid,
 		.gid = DM_GID,
@@ -402,6 +406,7 @@ static int in_child(void (*fn)(struct child_result *, uint16_t, uint16_t),
 static void extra_fds_only(struct child_result *r, uint16_t dom, uint16_t other)
 {
 	struct dmop_setup_opts o = {
+		.sz = sizeof(o),
 		.domid = dom,
 		.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS,
 	};
@@ -412,6 +417,7 @@ static void extra_fds_only(struct child_result *r, uint16_t dom, uint16_t other)
 
 	o.extra_fds = fds;
 	o.nr_extra_fds = 2;
+	r->rep.sz = sizeof(r->rep);
 	r->err = dmop_after_setup(NULL, &o, &r->rep);
 	/* look through the restricted file with a handle of our own */
 	if (r->err || dmop_open_fds(&h, fds[0], -1))
@@ -434,6 +440,7 @@ TEST_F(two_guests, extra_fds_without_handle)
 static void evtchn_restricted_before(struct child_result *r, uint16_t dom, uint16_t other)
 {
 	struct dmop_setup_opts o = {
+		.sz = sizeof(o),
 		.domid = dom,
 		.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS,
 	};
@@ -450,6 +457,7 @@ static void evtchn_restricted_before(struct child_result *r, uint16_t dom, uint1
 		r->err = dmop_restrict(e, other);
 	if (r->err)
 		return;
+	r->rep.sz = sizeof(r->rep);
 	r->err = dmop_after_setup(h, &o, &r->rep);
 }
 

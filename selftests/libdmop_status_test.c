@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `dmop status` and dmop_status_scan() seen from a second process: a child
- * plays a device model (restricted and deprivileged, or not), the test
- * process looks at it through procfs, with the library and with the command
- * (this program runs dmop's main when called as "--dmop-cli ...").
+ * A device model seen from a second process: a child plays one (restricted
+ * and deprivileged, or not), the test process looks at it through procfs,
+ * with the library's fdinfo parser and with `dmop status`, the installed
+ * program (/usr/bin/dmop in the VM image) run as any user would.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 #include "kselftest_harness.h"
 #include "lib/xen_env.h"
 #include "libdmop.h"
-#include "cli.h"
+#include "libdmop/dmop_util.h"
 
 static const char *const nodes[] = { "/dev/xen/privcmd", "/dev/xen/evtchn", NULL };
 
@@ -43,6 +43,7 @@ static int start_dm(struct dm_child *c, uint16_t dom, int drop, const char *root
 		return -errno;
 	if (!c->pid) {
 		struct dmop_setup_opts o = {
+			.sz = sizeof(o),
 			.domid = dom, .uid = DM_GID + dom, .gid = DM_GID,
 			.chroot_dir = root,
 		};
@@ -93,33 +94,34 @@ static void stop_dm(struct dm_child *c)
 	c->pid = 0;
 }
 
-/* Run "dmop ARGS..." (this program as the command); its stdout and exit code. */
-static int run_cli(char *out, size_t size, const char *a1, const char *a2,
-		   const char *a3)
+/* How often @needle occurs in @hay. */
+static int count(const char *hay, const char *needle)
 {
-	int p[2], status;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
+	int n = 0;
 
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		dup2(p[1], 1);
-		close(p[0]);
-		execl("/proc/self/exe", "dmop", "--dmop-cli", a1, a2, a3, (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	while (len < size - 1 && (n = read(p[0], out + len, size - 1 - len)) > 0)
-		len += n;
-	out[len] = '\0';
-	close(p[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * The child's privcmd and evtchn files (one each) through
+ * dmop_fdinfo_parse(); the privcmd descriptor in *@privcmd_fd.
+ */
+static void child_files(struct __test_metadata *_metadata, pid_t pid,
+			struct dmop_audit *priv, struct dmop_audit *ev, int *privcmd_fd)
+{
+	int pfd[4], efd[4];
+
+	ASSERT_EQ(1, proc_dev_fds(pid, "/dev/xen/privcmd", pfd, 4));
+	ASSERT_EQ(1, proc_dev_fds(pid, "/dev/xen/evtchn", efd, 4));
+	/* dmop_open() opens privcmd first */
+	EXPECT_LT(pfd[0], efd[0]);
+	priv->sz = sizeof(*priv);
+	ev->sz = sizeof(*ev);
+	ASSERT_EQ(0, proc_fdinfo(pid, pfd[0], priv));
+	ASSERT_EQ(0, proc_fdinfo(pid, efd[0], ev));
+	*privcmd_fd = pfd[0];
 }
 
 /* Whether the loaded driver publishes our fdinfo keys (see libdmop(7)). */
@@ -167,93 +169,114 @@ FIXTURE_TEARDOWN(guest)
 TEST_F(guest, deprivileged_device_model)
 {
 	uint16_t dom = self->g.domid;
-	struct dmop_proc_status *procs;
-	char want[64];
-	size_t nr;
-	int err, keys, found = 0;
+	struct dmop_audit priv, ev;
+	char want[128], pid[16];
+	int err, keys, fd;
 
 	ASSERT_EQ(0, start_dm(&self->dm, dom, 1, self->root));
 	err = wait_ready(&self->dm);
 	ASSERT_EQ(0, err) TH_LOG("device model setup: %s", strerror(-err));
 
-	ASSERT_EQ(0, dmop_status_scan(NULL, &self->dm.pid, 1, &procs, &nr));
-	ASSERT_EQ(1U, nr);
-	EXPECT_EQ(self->dm.pid, procs[0].pid);
-	EXPECT_EQ((uid_t)(DM_GID + dom), procs[0].uid);
-	EXPECT_EQ((uid_t)(DM_GID + dom), procs[0].euid);
-	EXPECT_EQ(1, procs[0].chrooted);
-	EXPECT_EQ(1, procs[0].no_new_privs);
-	ASSERT_EQ(2U, procs[0].nr_fds);
-	EXPECT_EQ(DMOP_DEV_PRIVCMD, (int)procs[0].fds[0].dev);
-	EXPECT_EQ(DMOP_DEV_EVTCHN, (int)procs[0].fds[1].dev);
-	keys = has_fdinfo_keys(self->dm.pid, procs[0].fds[0].fd);
+	/* the library, on the child's fdinfo */
+	child_files(_metadata, self->dm.pid, &priv, &ev, &fd);
+	/* judged from the raw text, not by the parser under test */
+	keys = has_fdinfo_keys(self->dm.pid, fd);
+	if (xen_env_ours())
+		ASSERT_TRUE(keys);
 	if (keys) {
-		EXPECT_EQ(dom, procs[0].fds[0].restricted_domid);
-		EXPECT_EQ(dom, procs[0].fds[1].restricted_domid);
-		EXPECT_EQ(0, dmop_proc_unrestricted_dmops(&procs[0]));
+		EXPECT_EQ(dom, priv.restricted_domid);
+		EXPECT_EQ(dom, ev.restricted_domid);
+		ASSERT_TRUE(!!(priv.have & DMOP_HAVE_COUNTERS));
+		/* nr_vcpus before the drop; verify's two DMOPs aimed elsewhere refused */
+		EXPECT_EQ(1ULL, priv.dm_ops);
+		EXPECT_EQ(2ULL, priv.dm_ops_denied);
+		EXPECT_EQ(2ULL, priv.denied[DMOP_DENIED_DOMID]);
+		EXPECT_EQ(1ULL, priv.denied[DMOP_DENIED_HYPERCALL]);
+		EXPECT_EQ(0U, ev.have & DMOP_HAVE_COUNTERS);
 	} else {
 		/* the distro's drivers (and ours before the audit keys) say nothing */
-		EXPECT_EQ(DMOP_RESTRICT_UNKNOWN, procs[0].fds[0].restricted_domid);
-		EXPECT_EQ(-1, dmop_proc_unrestricted_dmops(&procs[0]));
+		EXPECT_EQ(DMOP_RESTRICT_UNKNOWN, priv.restricted_domid);
+		EXPECT_EQ(DMOP_RESTRICT_UNKNOWN, ev.restricted_domid);
+		EXPECT_EQ(0U, priv.have);
 		if (!xen_env_ours())
 			printf("# DIFF: the in-tree drivers publish no fdinfo keys: dmop status reports restriction and counters as unknown\n");
 		fflush(stdout);
 	}
-	dmop_status_free(procs, nr);
-
-	/* a scan of all processes finds it too */
-	ASSERT_EQ(0, dmop_status_scan(NULL, NULL, 0, &procs, &nr));
-	for (size_t i = 0; i < nr; i++)
-		found += procs[i].pid == self->dm.pid;
-	EXPECT_EQ(1, found);
-	dmop_status_free(procs, nr);
 
 	/* the command, from yet another process */
-	snprintf(want, sizeof(want), "%d", (int)self->dm.pid);
-	EXPECT_EQ(DMOP_EXIT_OK, run_cli(self->out, sizeof(self->out), "status", "--json", want));
+	snprintf(pid, sizeof(pid), "%d", (int)self->dm.pid);
+	EXPECT_EQ(DMOP_EXIT_OK, dmop_cmd_run(self->out, sizeof(self->out), "status", "--json",
+					     pid, (char *)NULL));
 	TH_LOG("%s", self->out);
+	snprintf(want, sizeof(want), "{\"version\":1,\"processes\":[{\"pid\":%d,", (int)self->dm.pid);
+	EXPECT_EQ(0, strncmp(self->out, want, strlen(want)));
 	snprintf(want, sizeof(want), "{\"pid\":%d,", (int)self->dm.pid);
 	EXPECT_NE(NULL, strstr(self->out, want));
 	snprintf(want, sizeof(want), "\"uid\":%d,\"euid\":%d,", DM_GID + dom, DM_GID + dom);
 	EXPECT_NE(NULL, strstr(self->out, want));
 	EXPECT_NE(NULL, strstr(self->out, "\"chrooted\":true,\"no_new_privs\":true,"));
-	EXPECT_NE(NULL, strstr(self->out, "\"device\":\"privcmd\""));
-	EXPECT_NE(NULL, strstr(self->out, "\"device\":\"evtchn\""));
+	EXPECT_EQ(2, count(self->out, "{\"fd\":"));
+	ASSERT_NE(NULL, strstr(self->out, "\"device\":\"privcmd\""));
+	ASSERT_NE(NULL, strstr(self->out, "\"device\":\"evtchn\""));
+	EXPECT_LT(strstr(self->out, "\"device\":\"privcmd\""),
+		  strstr(self->out, "\"device\":\"evtchn\""));
+	if (keys) {
+		snprintf(want, sizeof(want), "\"restriction\":\"domain\",\"restricted_domid\":%u,", dom);
+		EXPECT_EQ(2, count(self->out, want));
+		EXPECT_NE(NULL, strstr(self->out, "\"unrestricted_dmops\":false,"));
+		EXPECT_NE(NULL, strstr(self->out, "\"dm_ops\":1,\"dm_ops_denied\":2,"));
+	} else {
+		EXPECT_EQ(2, count(self->out, "\"restriction\":\"unknown\",\"restricted_domid\":null,"));
+		EXPECT_NE(NULL, strstr(self->out, "\"unrestricted_dmops\":null,"));
+	}
+
+	/* a scan of all processes finds it too, once */
+	EXPECT_EQ(DMOP_EXIT_OK, dmop_cmd_run(self->out, sizeof(self->out), "status", "--json",
+					     (char *)NULL));
+	snprintf(want, sizeof(want), "{\"pid\":%d,", (int)self->dm.pid);
+	EXPECT_EQ(1, count(self->out, want)) TH_LOG("%s", self->out);
 }
 
 TEST_F(guest, unrestricted_dmops)
 {
-	struct dmop_proc_status *procs;
+	struct dmop_audit priv, ev;
 	char pid[16];
-	size_t nr;
-	int rc, keys;
+	int rc, keys, fd;
 
 	ASSERT_EQ(0, start_dm(&self->dm, self->g.domid, 0, NULL));
 	ASSERT_EQ(0, wait_ready(&self->dm));
-	ASSERT_EQ(0, dmop_status_scan(NULL, &self->dm.pid, 1, &procs, &nr));
-	ASSERT_EQ(1U, nr);
-	ASSERT_EQ(2U, procs[0].nr_fds);
-	EXPECT_EQ(0U, procs[0].uid);
-	EXPECT_EQ(0, procs[0].chrooted);
-	EXPECT_EQ(0, procs[0].no_new_privs);
-	keys = has_fdinfo_keys(self->dm.pid, procs[0].fds[0].fd);
+	child_files(_metadata, self->dm.pid, &priv, &ev, &fd);
+	keys = has_fdinfo_keys(self->dm.pid, fd);
+	if (xen_env_ours())
+		ASSERT_TRUE(keys);
 	snprintf(pid, sizeof(pid), "%d", (int)self->dm.pid);
-	rc = run_cli(self->out, sizeof(self->out), "status", pid, NULL);
+
+	rc = dmop_cmd_run(self->out, sizeof(self->out), "status", "--json", pid, (char *)NULL);
 	TH_LOG("%s", self->out);
-	if (keys && procs[0].fds[0].have_counters) {
-		EXPECT_EQ(DMOP_RESTRICT_NONE, procs[0].fds[0].restricted_domid);
-		EXPECT_LE(1U, procs[0].fds[0].dm_ops);
-		EXPECT_EQ(1, dmop_proc_unrestricted_dmops(&procs[0]));
+	EXPECT_NE(NULL, strstr(self->out, "\"uid\":0,\"euid\":0,\"chrooted\":false,\"no_new_privs\":false,"));
+	EXPECT_EQ(2, count(self->out, "{\"fd\":"));
+	if (keys && (priv.have & DMOP_HAVE_COUNTERS)) {
+		EXPECT_EQ(DMOP_RESTRICT_NONE, priv.restricted_domid);
+		EXPECT_EQ(DMOP_RESTRICT_NONE, ev.restricted_domid);
+		EXPECT_EQ(1ULL, priv.dm_ops);
+		EXPECT_EQ(0ULL, priv.dm_ops_denied);
+		EXPECT_EQ(DMOP_EXIT_UNRESTRICTED, rc);
+		EXPECT_NE(NULL, strstr(self->out, "\"unrestricted_dmops\":true,"));
+		EXPECT_EQ(2, count(self->out, "\"restriction\":\"none\",\"restricted_domid\":null,"));
+	}
+	rc = dmop_cmd_run(self->out, sizeof(self->out), "status", pid, (char *)NULL);
+	TH_LOG("%s", self->out);
+	if (keys && (priv.have & DMOP_HAVE_COUNTERS)) {
 		EXPECT_EQ(DMOP_EXIT_UNRESTRICTED, rc);
 		EXPECT_NE(NULL, strstr(self->out, "UNRESTRICTED DMOPS"));
+		EXPECT_NE(NULL, strstr(self->out, " privcmd unrestricted, dm_ops 1 (denied 0)\n"));
 	} else {
 		/* cannot tell: reported as unknown, not as a failure */
-		EXPECT_EQ(-1, dmop_proc_unrestricted_dmops(&procs[0]));
+		EXPECT_EQ(0U, priv.have);
 		EXPECT_EQ(DMOP_EXIT_OK, rc);
 		EXPECT_NE(NULL, strstr(self->out, "restriction unknown, dm_ops unknown"));
 		EXPECT_NE(NULL, strstr(self->out, "publishes no privcmd./evtchn. fdinfo keys"));
 	}
-	dmop_status_free(procs, nr);
 }
 
 TEST(pids_without_xen_files)
@@ -261,18 +284,31 @@ TEST(pids_without_xen_files)
 	char pid[16], out[4096];
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	EXPECT_EQ(DMOP_EXIT_OK, run_cli(out, sizeof(out), "status", pid, NULL));
+	EXPECT_EQ(DMOP_EXIT_OK, dmop_cmd_run(out, sizeof(out), "status", pid, (char *)NULL));
 	EXPECT_NE(NULL, strstr(out, "no Xen files open"));
 	/* a pid that does not exist */
-	EXPECT_EQ(DMOP_EXIT_ERROR, run_cli(out, sizeof(out), "status", "2147483647", NULL));
+	EXPECT_EQ(DMOP_EXIT_ERROR, dmop_cmd_run(out, sizeof(out), "status", "2147483647",
+						(char *)NULL));
+	EXPECT_NE(NULL, strstr(out, "a given pid does not exist"));
 	/* no privcmd file: no policy to give */
-	EXPECT_EQ(DMOP_EXIT_ERROR, run_cli(out, sizeof(out), "policy", pid, NULL));
+	EXPECT_EQ(DMOP_EXIT_ERROR, dmop_cmd_run(out, sizeof(out), "policy", pid, (char *)NULL));
+	EXPECT_NE(NULL, strstr(out, "holds no /dev/xen/privcmd file"));
+}
+
+/* The program the tests run is the dmop of this libdmop, not a leftover. */
+TEST(command_is_this_release)
+{
+	char out[256];
+
+	TH_LOG("dmop command: %s", dmop_cmd_path());
+	EXPECT_EQ(DMOP_EXIT_OK, dmop_cmd_run(out, sizeof(out), "--version", (char *)NULL));
+	EXPECT_STREQ("dmop " LIBDMOP_VERSION "\n", out);
+	EXPECT_EQ(DMOP_EXIT_USAGE, dmop_cmd_run(out, sizeof(out), "frobnicate", (char *)NULL));
+	EXPECT_NE(NULL, strstr(out, "dmop: unknown command 'frobnicate'"));
 }
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "--dmop-cli"))
-		return dmop_cli_main(argc - 1, argv + 1);
 	xen_env_require_dom0(nodes);
 	return test_harness_run(argc, argv);
 }

@@ -1,12 +1,28 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * libdmop - a device model's view of /dev/xen/privcmd and /dev/xen/evtchn.
+ * libdmop 1.0 - a device model's view of /dev/xen/privcmd and /dev/xen/evtchn.
  *
  * One error convention everywhere: every function that can fail returns 0 on
  * success or a negative errno value (-EPERM, -ESRCH, ...) on failure; errno is
  * not part of the contract. Results come back through pointer arguments,
  * which are only written on success unless a function says otherwise.
  * Functions that cannot fail return a value or nothing and say so.
+ *
+ * How the ABI grows (libdmop(7), "ABI RULES"): every struct the caller
+ * allocates and hands to the library (struct dmop_audit, struct
+ * dmop_setup_opts, struct dmop_setup_report) starts with a uint32_t sz that
+ * the caller sets to sizeof() of the struct it was built with, the rest
+ * zeroed:
+ *
+ *	struct dmop_audit a = { .sz = sizeof(a) };
+ *
+ * The library reads and writes only the first sz bytes. sz smaller than the
+ * struct of libdmop 1.0 fails -EINVAL; sz larger than the library knows
+ * (a program built against a newer header) is accepted when the bytes the
+ * library does not know are all zero, and fails -E2BIG otherwise. New fields
+ * are only ever appended, with a new symbol version node. struct dmop_buf and
+ * struct dmop_extent, array elements that mirror fixed kernel and Xen
+ * layouts, never change.
  *
  * The header needs no Xen header: the constants below have the values of
  * Xen 4.17's public hvm/dm_op.h (the library checks that at build time).
@@ -17,7 +33,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -286,36 +301,60 @@ int dmop_set_allowlist(struct dmop_handle *h, const uint32_t *ops,
  */
 int dmop_set_allowlist_str(struct dmop_handle *h, const char *list);
 
+
 /* Indexes of dmop_audit.denied: why the driver refused a call. */
 #define DMOP_DENIED_HYPERCALL	0	/* raw hypercall on a restricted file */
 #define DMOP_DENIED_DOMID	1	/* aimed at another domain */
 #define DMOP_DENIED_ALLOWLIST	2	/* sub-op outside the allowlist */
 #define DMOP_DENIED_NR		3
 
+/* dmop_audit.restricted_domid when the file is unrestricted. */
+#define DMOP_RESTRICT_NONE	(-2)
+/* dmop_audit.restricted_domid when the driver did not say (fdinfo only). */
+#define DMOP_RESTRICT_UNKNOWN	(-1)
+
+/* dmop_audit.have: which groups of fields below hold what the driver said. */
+#define DMOP_HAVE_COUNTERS	(1U << 0)	/* dm_ops, dm_ops_denied, calls, failures */
+#define DMOP_HAVE_ALLOWLIST	(1U << 1)	/* allowlist_set, allowed */
+#define DMOP_HAVE_DENIED	(1U << 2)	/* denied[]; evtchn: evtchn_denied */
+#define DMOP_HAVE_MAPPED	(1U << 3)	/* mapped_pages */
+#define DMOP_HAVE_PORTS		(1U << 4)	/* evtchn_ports */
+
 /**
- * struct dmop_audit - a privcmd file's restriction, allowlist and counters.
- * @restricted_domid: the domain it is restricted to, DMOP_RESTRICT_NONE,
- *	or DMOP_RESTRICT_UNKNOWN (the driver did not say).
- * @allowlist_set: 1 when an allowlist narrowed the file, 0 when not, -1
- *	unknown.
+ * struct dmop_audit - a Xen file's restriction, allowlist and counters, as
+ * dmop_query() reads them for one's own privcmd file or dmop_fdinfo_parse()
+ * reads them for any file from its /proc/PID/fdinfo text.
+ * @sz: sizeof(struct dmop_audit) as the caller was built with (set by the
+ *	caller; the library never changes it).
+ * @have: DMOP_HAVE_* bits: the groups of fields the driver published. A
+ *	field outside them is 0 and means nothing (dmop_query() sets every
+ *	privcmd group).
+ * @restricted_domid: the domain the file is restricted to,
+ *	DMOP_RESTRICT_NONE, or DMOP_RESTRICT_UNKNOWN (the driver did not say).
+ * @allowlist_set: 1 when an allowlist narrowed the file, 0 when not.
  * @allowed: bit N: sub-op N may be issued (all ones without an allowlist).
  * @dm_ops: DMOPs issued to Xen through the file.
  * @dm_ops_denied: DMOPs the driver refused (restriction or allowlist).
  * @mapped_pages: foreign frames mapped through the file right now.
  * @denied: calls refused before any hypercall, by DMOP_DENIED_* reason.
- * @calls: DMOPs issued to Xen, by sub-op.
+ * @calls: DMOPs issued to Xen, by sub-op (fdinfo: sub-ops never issued
+ *	are not published and stay 0).
  * @failures: of those, the ones Xen failed, by sub-op.
  * @calls_other: DMOPs with a sub-op >= DMOP_AUDIT_NR_OPS (or a buffer
  *	too short to hold one).
  * @failures_other: of those, the ones that failed.
+ * @evtchn_ports: an evtchn file's bound ports.
+ * @evtchn_denied: binds an evtchn file's restriction refused.
  *
  * The library's own struct, not the kernel's: the kernel's may grow without
- * this one changing, and dmop_query() takes the caller's size so that this
- * one can grow too.
+ * this one changing, and this one grows by the sz rules at the top of this
+ * header.
  */
 struct dmop_audit {
+	uint32_t sz;
+	uint32_t have;
 	int32_t restricted_domid;
-	int allowlist_set;
+	uint32_t allowlist_set;
 	uint64_t allowed;
 	uint64_t dm_ops;
 	uint64_t dm_ops_denied;
@@ -325,16 +364,31 @@ struct dmop_audit {
 	uint64_t failures[DMOP_AUDIT_NR_OPS];
 	uint64_t calls_other;
 	uint64_t failures_other;
+	uint64_t evtchn_ports;
+	uint64_t evtchn_denied;
 };
 
 /*
  * dmop_query() - read the handle's privcmd file's restriction, allowlist
- * and counters (IOCTL_PRIVCMD_AUDIT_QUERY) into @a. @size is
- * sizeof(struct dmop_audit) as the caller was built with.
- * Return: 0, -EINVAL (@size too small), -ENOTTY (the driver has no audit
- * query: the distribution's in-tree xen-privcmd), -EFAULT.
+ * and counters (IOCTL_PRIVCMD_AUDIT_QUERY) into @a, whose @a->sz the caller
+ * set.
+ * Return: 0, -EINVAL (@h or @a NULL, @a->sz smaller than libdmop 1.0's
+ * struct), -E2BIG (@a->sz larger than the library's struct and the bytes
+ * past it not zero), -ENOTTY (the driver has no audit query: the
+ * distribution's in-tree xen-privcmd), -EFAULT.
  */
-int dmop_query(struct dmop_handle *h, struct dmop_audit *a, size_t size);
+int dmop_query(struct dmop_handle *h, struct dmop_audit *a);
+
+/*
+ * dmop_fdinfo_parse() - read xen-dmop's drivers' keys out of the text of
+ * one /proc/PID/fdinfo/FD file into @a (whose @a->sz the caller set): what
+ * dmop_query() gives for one's own file, for any process's privcmd or
+ * evtchn file. Keys the text lacks leave their DMOP_HAVE_* bit clear (the
+ * distribution's drivers publish none). The key format is in libdmop(7).
+ * Return: 0, -EINVAL (a key we know with a malformed value; @text or @a
+ * NULL; @a->sz too small), -E2BIG (as for dmop_query()).
+ */
+int dmop_fdinfo_parse(const char *text, struct dmop_audit *a);
 
 /*
  * dmop_audit_ops() - the sub-ops with a bit set in @mask, in ascending order,
@@ -367,43 +421,47 @@ enum dmop_step {
 
 /**
  * struct dmop_setup_opts - what dmop_after_setup() does.
- * @domid: the one guest this device model serves.
+ * @sz: sizeof(struct dmop_setup_opts) as the caller was built with.
  * @flags: DMOP_SETUP_*.
+ * @domid: the one guest this device model serves.
  * @uid: the user to become; not 0 (unless DMOP_SETUP_NO_IDS).
  * @gid: the group to become; not 0 (unless DMOP_SETUP_NO_IDS).
- * @chroot_dir: an existing, empty directory (unless DMOP_SETUP_NO_CHROOT).
- * @allowlist: DMOP sub-ops (0-63) every privcmd file may still issue after
- *	the drop; NULL with @nr_allowlist 0: no allowlist (all sub-ops).
  * @nr_allowlist: entries in @allowlist; 0 with a non-NULL @allowlist means
  *	an empty allowlist (no DMOP at all).
+ * @allowlist: DMOP sub-ops (0-63) every privcmd file may still issue after
+ *	the drop; NULL with @nr_allowlist 0: no allowlist (all sub-ops).
+ * @chroot_dir: an existing, empty directory (unless DMOP_SETUP_NO_CHROOT).
  * @extra_fds: more open /dev/xen/privcmd or /dev/xen/evtchn files to
  *	restrict (e.g. those of libxendevicemodel or libxenevtchn handles).
  * @nr_extra_fds: entries in @extra_fds.
  */
 struct dmop_setup_opts {
+	uint32_t sz;
+	uint32_t flags;
 	uint16_t domid;
-	unsigned int flags;
 	uid_t uid;
 	gid_t gid;
-	const char *chroot_dir;
+	uint32_t nr_allowlist;
 	const uint32_t *allowlist;
-	unsigned int nr_allowlist;
+	const char *chroot_dir;
 	const int *extra_fds;
-	unsigned int nr_extra_fds;
+	uint32_t nr_extra_fds;
 };
 
 /**
  * struct dmop_setup_report - what dmop_after_setup() did.
- * @failed: the step that failed, DMOP_STEP_NONE on success.
+ * @sz: sizeof(struct dmop_setup_report) as the caller was built with.
+ * @failed: the step (enum dmop_step) that failed, DMOP_STEP_NONE on success.
  * @done: bit (1 << step) for every step that completed.
- * @partial: true when a failure left the process partly deprivileged
+ * @partial: 1 when a failure left the process partly deprivileged
  *	(some irreversible step was done): the caller should exit.
  * @message: a sentence naming the failed step, the cause and what was done.
  */
 struct dmop_setup_report {
-	enum dmop_step failed;
-	unsigned int done;
-	int partial;
+	uint32_t sz;
+	uint32_t failed;
+	uint32_t done;
+	int32_t partial;
 	char message[512];
 };
 
@@ -416,139 +474,22 @@ struct dmop_setup_report {
  * fails). @rep may be NULL.
  * Return: 0, or the negative errno of the first failed step, with @rep
  * naming it: -ENOTTY (a driver lacks its restrict or allowlist ioctl),
- * -EINVAL (bad options, a sub-op >= 64 in the allowlist; the file is
- * restricted to another domain), -ENOTEMPTY (the chroot directory is not
- * empty), -EBADF (an extra fd is not a Xen file), -EPERM (not privileged
- * enough to drop; the allowlist would widen one already set),
- * -EPROTO (verification found a privilege still held), or the failing
- * system call's errno. @h may be NULL when @opts->extra_fds holds the
- * privcmd file(s) to restrict (e.g. those of other Xen libraries).
+ * -EINVAL (bad options, @opts->sz too small, a sub-op >= 64 in the
+ * allowlist; the file is restricted to another domain), -E2BIG (@opts->sz
+ * or @rep->sz larger than the library's struct with non-zero bytes past it),
+ * -ENOTEMPTY (the chroot directory is not empty), -EBADF (an extra fd is not
+ * a Xen file), -EPERM (not privileged enough to drop; the allowlist would
+ * widen one already set), -EPROTO (verification found a privilege still
+ * held), or the failing system call's errno. A @rep whose @rep->sz is
+ * invalid fails -EINVAL or -E2BIG before anything, and is not written.
+ * @h may be NULL when @opts->extra_fds holds the privcmd file(s) to restrict
+ * (e.g. those of other Xen libraries).
  */
 int dmop_after_setup(struct dmop_handle *h, const struct dmop_setup_opts *opts,
 		     struct dmop_setup_report *rep);
 
 /* dmop_step_name() - "restrict", "uid", ...; "?" for no step. Cannot fail. */
 const char *dmop_step_name(enum dmop_step step);
-
-/* ------------------------------------------------------------- status */
-
-/* Which Xen device an open file is. */
-enum dmop_dev {
-	DMOP_DEV_PRIVCMD = 0,
-	DMOP_DEV_EVTCHN = 1,
-};
-
-/* dmop_fd_status.restricted_domid when the driver does not say. */
-#define DMOP_RESTRICT_UNKNOWN	(-1)
-/* dmop_fd_status.restricted_domid when the file is unrestricted. */
-#define DMOP_RESTRICT_NONE	(-2)
-
-/* dmop_fd_status.have: which groups of fdinfo keys the driver published. */
-#define DMOP_HAVE_COUNTERS	(1U << 0)	/* privcmd.dm_ops, _denied */
-#define DMOP_HAVE_ALLOWLIST	(1U << 1)	/* privcmd.allowlist */
-#define DMOP_HAVE_DENIED	(1U << 2)	/* privcmd.denied.*, evtchn.denied */
-#define DMOP_HAVE_MAPPED	(1U << 3)	/* privcmd.mapped_pages */
-#define DMOP_HAVE_PORTS		(1U << 4)	/* evtchn.ports */
-
-/**
- * struct dmop_fd_status - one open Xen file of a process.
- * @fd: its descriptor number in that process.
- * @dev: DMOP_DEV_PRIVCMD or DMOP_DEV_EVTCHN.
- * @restricted_domid: the domain it is restricted to, DMOP_RESTRICT_NONE,
- *	or DMOP_RESTRICT_UNKNOWN (the driver publishes no fdinfo key).
- * @have_counters: whether the DMOP counters below were published.
- * @dm_ops: DMOPs issued through the file.
- * @dm_ops_denied: DMOPs the driver refused.
- * @have: DMOP_HAVE_* bits: which of the fields below the driver published.
- * @audit: privcmd: the file's allowlist and counters, as dmop_query() gives
- *	them for one's own file (its restricted_domid, dm_ops and
- *	dm_ops_denied equal the fields above); the per-sub-op lines not
- *	published are 0 (the driver prints only sub-ops used).
- * @evtchn_ports: evtchn: ports bound through the file.
- * @evtchn_denied: evtchn: binds the restriction refused.
- */
-struct dmop_fd_status {
-	int fd;
-	enum dmop_dev dev;
-	int32_t restricted_domid;
-	int have_counters;
-	uint64_t dm_ops;
-	uint64_t dm_ops_denied;
-	unsigned int have;
-	struct dmop_audit audit;
-	uint64_t evtchn_ports;
-	uint64_t evtchn_denied;
-};
-
-/**
- * struct dmop_proc_status - a process holding Xen files open.
- * @pid: its pid.
- * @comm: its name (/proc/PID/comm).
- * @uid: real uid; @euid: effective uid.
- * @chrooted: 1, 0, or -1 when unknown (no access to /proc/PID/root).
- * @no_new_privs: 1, 0, or -1 when unknown.
- * @nr_fds: entries in @fds.
- * @fds: its open privcmd and evtchn files.
- */
-struct dmop_proc_status {
-	pid_t pid;
-	char comm[32];
-	uid_t uid;
-	uid_t euid;
-	int chrooted;
-	int no_new_privs;
-	unsigned int nr_fds;
-	struct dmop_fd_status *fds;
-};
-
-/*
- * dmop_status_scan() - find the processes holding /dev/xen/privcmd or
- * /dev/xen/evtchn open: all of them (@pids NULL) or those of @pids.
- * @proc is the procfs mount to read (NULL: "/proc").
- * Return: 0 with a malloc'ed array in *@out (free it with
- * dmop_status_free()) and its length in *@nr, or -ENOMEM, or the errno of
- * opening @proc. Processes that vanish or deny access are left out; a pid of
- * @pids that does not exist gives -ESRCH.
- */
-int dmop_status_scan(const char *proc, const pid_t *pids, size_t nr_pids,
-		     struct dmop_proc_status **out, size_t *nr);
-
-/* dmop_status_free() - free what dmop_status_scan() returned. */
-void dmop_status_free(struct dmop_proc_status *procs, size_t nr);
-
-/*
- * dmop_fdinfo_parse() - read our drivers' keys out of the text of one
- * /proc/PID/fdinfo/FD file into @st (restricted_domid, counters); keys the
- * text lacks leave "unknown". The key format is in libdmop(7).
- * Return: 0, or -EINVAL for a key we know with a malformed value.
- */
-int dmop_fdinfo_parse(const char *text, struct dmop_fd_status *st);
-
-/*
- * dmop_proc_unrestricted_dmops() - whether the process issued DMOPs through
- * an unrestricted privcmd file: 1 yes, 0 no, -1 unknown (the driver does not
- * publish restriction or counters). Cannot fail.
- */
-int dmop_proc_unrestricted_dmops(const struct dmop_proc_status *p);
-
-/*
- * dmop_proc_policy() - the DMOP allowlist the process's observed use implies:
- * the sub-ops issued through any of its privcmd files (at least one call),
- * ascending, into @ops (room for @max).
- * Return: 0 and *@nr, -ENODATA (the driver publishes no per-sub-op counters:
- * nothing can be said), -ERANGE (the process issued sub-ops >= 64 or too
- * short DMOPs, which no allowlist can allow), -E2BIG (more than @max).
- */
-int dmop_proc_policy(const struct dmop_proc_status *p, uint32_t *ops,
-		     unsigned int max, unsigned int *nr);
-
-/*
- * dmop_status_print() - write @procs as text, or as one JSON document with
- * @json, to @f.
- * Return: 0, or -EIO when writing failed.
- */
-int dmop_status_print(FILE *f, const struct dmop_proc_status *procs, size_t nr,
-		      int json);
 
 #ifdef __cplusplus
 }

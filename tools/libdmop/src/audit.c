@@ -16,12 +16,9 @@ _Static_assert(DMOP_DENIED_DOMID == PRIVCMD_DENIED_DOMID, "denied");
 _Static_assert(DMOP_DENIED_ALLOWLIST == PRIVCMD_DENIED_ALLOWLIST, "denied");
 _Static_assert(DMOP_DENIED_NR <= PRIVCMD_AUDIT_DENIED_SLOTS, "denied");
 
-/*
- * The size of struct dmop_audit in libdmop 0.2: the smallest dmop_query()
- * accepts, whatever the struct grows to later.
- */
-#define DMOP_AUDIT_SIZE_V1 1104
-_Static_assert(sizeof(struct dmop_audit) >= DMOP_AUDIT_SIZE_V1, "dmop_audit v1");
+/* libdmop 1.0's struct dmop_audit: no hole, the same on 32 and 64 bits */
+_Static_assert(DMOP_AUDIT_SZ_1_0 == 1128, "struct dmop_audit of libdmop 1.0");
+_Static_assert(sizeof(struct dmop_audit) >= DMOP_AUDIT_SZ_1_0, "dmop_audit");
 
 int dmop_ops_mask(const uint32_t *ops, unsigned int nr, uint64_t *mask)
 {
@@ -89,6 +86,9 @@ int dmop_query_fd(int fd, struct dmop_audit *a)
 	if (ioctl(fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q) < 0)
 		return -errno;
 	memset(a, 0, sizeof(*a));
+	a->sz = sizeof(*a);
+	a->have = DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED |
+		  DMOP_HAVE_MAPPED;
 	a->restricted_domid = (q.state & PRIVCMD_AUDIT_RESTRICTED) ?
 			      q.restricted_domid : DMOP_RESTRICT_NONE;
 	a->allowlist_set = !!(q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
@@ -107,21 +107,22 @@ int dmop_query_fd(int fd, struct dmop_audit *a)
 	return 0;
 }
 
-DMOP_EXPORT int dmop_query(struct dmop_handle *h, struct dmop_audit *a,
-			   size_t size)
+DMOP_EXPORT int dmop_query(struct dmop_handle *h, struct dmop_audit *a)
 {
 	struct dmop_audit full;
 	int err;
 
-	/* an older caller's struct is a prefix of ours */
-	if (!h || !a || size < DMOP_AUDIT_SIZE_V1)
+	if (!h || !a)
 		return -EINVAL;
+	err = dmop_sz_check(a, a->sz, DMOP_AUDIT_SZ_1_0, sizeof(full));
+	if (err)
+		return err;
 	err = dmop_query_fd(h->privcmd_fd, &full);
 	if (err)
 		return err;
-	memcpy(a, &full, size < sizeof(full) ? size : sizeof(full));
-	if (size > sizeof(full))
-		memset((char *)a + sizeof(full), 0, size - sizeof(full));
+	/* the caller's sz stays; nothing past it is written */
+	full.sz = a->sz;
+	memcpy(a, &full, dmop_sz_used(a->sz, sizeof(full)));
 	return 0;
 }
 

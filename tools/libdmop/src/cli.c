@@ -10,8 +10,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "libdmop.h"
-#include "internal.h"
 #include "cli.h"
 
 #ifndef SYS_pidfd_open
@@ -21,18 +19,18 @@
 #define SYS_pidfd_getfd 438
 #endif
 
-#ifndef DMOP_VERSION
-#define DMOP_VERSION "unknown"
+#ifndef DMOP_LIB_VERSION
+#define DMOP_LIB_VERSION "unknown"
 #endif
 
 static int cmd_status(const struct dmop_cli_args *a)
 {
-	struct dmop_proc_status *procs;
+	struct cli_proc *procs;
 	int rc = DMOP_EXIT_OK;
 	size_t nr;
 	int err;
 
-	err = dmop_status_scan(a->proc, a->nr_pids ? a->pids : NULL, a->nr_pids,
+	err = cli_status_scan(a->proc, a->nr_pids ? a->pids : NULL, a->nr_pids,
 			       &procs, &nr);
 	if (err == -ESRCH) {
 		fprintf(stderr, "dmop status: a given pid does not exist\n");
@@ -44,22 +42,22 @@ static int cmd_status(const struct dmop_cli_args *a)
 		return DMOP_EXIT_ERROR;
 	}
 	for (size_t i = 0; i < nr; i++)
-		if (dmop_proc_unrestricted_dmops(&procs[i]) > 0)
+		if (cli_unrestricted_dmops(&procs[i]) > 0)
 			rc = DMOP_EXIT_UNRESTRICTED;
-	if (dmop_status_print(stdout, procs, nr, a->json)) {
+	if (cli_status_print(stdout, procs, nr, a->json)) {
 		fprintf(stderr, "dmop status: cannot write the report\n");
 		rc = DMOP_EXIT_ERROR;
 	}
-	dmop_status_free(procs, nr);
+	cli_status_free(procs, nr);
 	return rc;
 }
 
 /* Scan one pid; the error message is printed here. */
 static int scan_one(const char *cmd, const char *proc, pid_t pid,
-		    struct dmop_proc_status **procs)
+		    struct cli_proc **procs)
 {
 	size_t nr;
-	int err = dmop_status_scan(proc, &pid, 1, procs, &nr);
+	int err = cli_status_scan(proc, &pid, 1, procs, &nr);
 
 	if (err == -ESRCH)
 		fprintf(stderr, "dmop %s: no process %d\n", cmd, (int)pid);
@@ -72,7 +70,7 @@ static int scan_one(const char *cmd, const char *proc, pid_t pid,
 static int cmd_policy(const struct dmop_cli_args *a)
 {
 	uint32_t ops[DMOP_AUDIT_NR_OPS];
-	struct dmop_proc_status *p;
+	struct cli_proc *p;
 	char list[2048];
 	unsigned int nr, privcmd = 0;
 	int err, rc;
@@ -81,8 +79,8 @@ static int cmd_policy(const struct dmop_cli_args *a)
 	if (rc)
 		return rc;
 	for (unsigned int i = 0; i < p->nr_fds; i++)
-		privcmd += p->fds[i].dev == DMOP_DEV_PRIVCMD;
-	err = dmop_proc_policy(p, ops, DMOP_AUDIT_NR_OPS, &nr);
+		privcmd += p->fds[i].dev == CLI_DEV_PRIVCMD;
+	err = cli_policy(p, ops, DMOP_AUDIT_NR_OPS, &nr);
 	if (err == -ENODATA) {
 		fprintf(stderr, "dmop policy: pid %d: the loaded xen-privcmd publishes no per-sub-op DMOP counters (the in-tree driver does not; load xen-dmop's)\n",
 			(int)p->pid);
@@ -114,26 +112,26 @@ static int cmd_policy(const struct dmop_cli_args *a)
 		goto out;
 	}
 	printf("{\"version\":1,\"pid\":%d,\"comm\":", (int)p->pid);
-	dmop_json_string(stdout, p->comm);
+	cli_json_string(stdout, p->comm);
 	printf(",\"allowlist\":");
-	dmop_json_string(stdout, nr ? list : "none");
+	cli_json_string(stdout, nr ? list : "none");
 	printf(",\"ops\":[");
 	for (unsigned int i = 0; i < nr; i++) {
 		uint64_t calls = 0, failures = 0;
 
 		for (unsigned int j = 0; j < p->nr_fds; j++) {
-			if (p->fds[j].dev != DMOP_DEV_PRIVCMD)
+			if (p->fds[j].dev != CLI_DEV_PRIVCMD)
 				continue;
-			calls += p->fds[j].audit.calls[ops[i]];
-			failures += p->fds[j].audit.failures[ops[i]];
+			calls += p->fds[j].a.calls[ops[i]];
+			failures += p->fds[j].a.failures[ops[i]];
 		}
 		printf("%s{\"op\":%u,\"name\":", i ? "," : "", (unsigned int)ops[i]);
-		dmop_json_string(stdout, dmop_op_name(ops[i]) ? dmop_op_name(ops[i]) : "");
+		cli_json_string(stdout, dmop_op_name(ops[i]) ? dmop_op_name(ops[i]) : "");
 		printf(",\"calls\":%" PRIu64 ",\"failures\":%" PRIu64 "}", calls, failures);
 	}
 	printf("]}\n");
 out:
-	dmop_status_free(p, 1);
+	cli_status_free(p, 1);
 	if (fflush(stdout) && !rc)
 		rc = DMOP_EXIT_ERROR;
 	return rc;
@@ -147,7 +145,7 @@ static int cmd_allowlist(const struct dmop_cli_args *a)
 {
 	uint32_t ops[DMOP_AUDIT_NR_OPS];
 	const char *list = strcmp(a->list, "none") ? a->list : "";
-	struct dmop_proc_status *p;
+	struct cli_proc *p;
 	unsigned int nr, done = 0;
 	int err, rc, pidfd;
 
@@ -174,7 +172,7 @@ static int cmd_allowlist(const struct dmop_cli_args *a)
 		struct dmop_handle *h;
 		int fd;
 
-		if (p->fds[i].dev != DMOP_DEV_PRIVCMD)
+		if (p->fds[i].dev != CLI_DEV_PRIVCMD)
 			continue;
 		fd = syscall(SYS_pidfd_getfd, pidfd, p->fds[i].fd, 0);
 		if (fd < 0) {
@@ -214,7 +212,7 @@ static int cmd_allowlist(const struct dmop_cli_args *a)
 		rc = DMOP_EXIT_ERROR;
 	}
 out:
-	dmop_status_free(p, 1);
+	cli_status_free(p, 1);
 	return rc;
 }
 
@@ -233,7 +231,7 @@ int dmop_cli_main(int argc, char *argv[])
 		dmop_cli_usage(stdout, a.help_topic);
 		return DMOP_EXIT_OK;
 	case DMOP_CMD_VERSION:
-		printf("dmop %s\n", DMOP_VERSION);
+		printf("dmop %s\n", DMOP_LIB_VERSION);
 		return DMOP_EXIT_OK;
 	case DMOP_CMD_STATUS:
 		return cmd_status(&a);

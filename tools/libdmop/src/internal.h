@@ -5,11 +5,15 @@
 #ifndef LIBDMOP_INTERNAL_H
 #define LIBDMOP_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "libdmop.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
 
 /* Everything is hidden (-fvisibility=hidden) unless marked. */
 #define DMOP_EXPORT __attribute__((visibility("default")))
@@ -34,6 +38,12 @@ struct dmop_handle {
 	uint16_t restricted;	/* DMOP_DOMID_INVALID until restricted */
 };
 
+/* Which Xen device a file is. */
+enum dmop_dev {
+	DMOP_DEV_PRIVCMD = 0,
+	DMOP_DEV_EVTCHN = 1,
+};
+
 /* The fd's device, from its rdev or path: DMOP_DEV_* or -1 (neither). */
 int dmop_fd_kind(int fd);
 
@@ -46,13 +56,29 @@ int dmop_allowlist_fd(int fd, uint64_t mask);
 /* The sub-ops at @ops as a mask: 0, or -EINVAL for one >= 64. */
 int dmop_ops_mask(const uint32_t *ops, unsigned int nr, uint64_t *mask);
 
-/* IOCTL_PRIVCMD_AUDIT_QUERY on @fd into @a: 0 or -errno. */
+/* IOCTL_PRIVCMD_AUDIT_QUERY on @fd into @a (the whole struct): 0 or -errno. */
 int dmop_query_fd(int fd, struct dmop_audit *a);
 
 /* One sub-op of a list (name, number or "op<N>"): 0 or -EINVAL. */
 int dmop_op_parse_one(const char *s, size_t len, uint32_t *op);
 
-/* JSON string escaping into @f (quotes included); -EIO on write error. */
-int dmop_json_string(FILE *f, const char *s);
+/*
+ * The sz rules of the public header for one struct the caller hands in:
+ * @sz must cover the struct of libdmop 1.0 (@min, the end of its last
+ * field: -EINVAL otherwise), and whatever lies past the @known bytes of this
+ * library's struct must be zero (-E2BIG otherwise). Return: 0 or -errno.
+ */
+int dmop_sz_check(const void *s, uint32_t sz, size_t min, size_t known);
+
+/* The number of bytes of a checked struct the library reads or writes. */
+static inline size_t dmop_sz_used(uint32_t sz, size_t known)
+{
+	return sz < known ? sz : known;
+}
+
+/* The smallest sz each struct accepts: its libdmop 1.0 size. */
+#define DMOP_AUDIT_SZ_1_0	offsetofend(struct dmop_audit, evtchn_denied)
+#define DMOP_SETUP_OPTS_SZ_1_0	offsetofend(struct dmop_setup_opts, nr_extra_fds)
+#define DMOP_SETUP_REPORT_SZ_1_0 offsetofend(struct dmop_setup_report, message)
 
 #endif /* LIBDMOP_INTERNAL_H */

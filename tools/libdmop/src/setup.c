@@ -56,7 +56,10 @@ DMOP_EXPORT const char *dmop_step_name(enum dmop_step step)
 	return step_names[step];
 }
 
-/* Limits like libxl's for a deprivileged QEMU: no core, locks or queues. */
+/*
+ * The limits libxl (Xen's toolstack library) sets for a QEMU started with
+ * dm_restrict=1: no core dumps, file locks, message queues or locked memory.
+ */
 static const struct {
 	int resource;
 	const char *name;
@@ -446,56 +449,90 @@ static int verify(struct setup_ctx *c)
 	return 0;
 }
 
-DMOP_EXPORT int dmop_after_setup(struct dmop_handle *h,
-				 const struct dmop_setup_opts *opts,
-				 struct dmop_setup_report *rep)
+static int after_setup(struct setup_ctx *c, struct dmop_handle *h)
 {
-	struct dmop_setup_report local;
-	struct setup_ctx c = { .o = opts, .privcmd = -1 };
+	const struct dmop_setup_opts *opts = c->o;
 	int err;
 
-	c.rep = rep ? rep : &local;
-	memset(c.rep, 0, sizeof(*c.rep));
-	if (!opts)
-		return fail(&c, DMOP_STEP_CHECK, -EINVAL, "no options");
-	err = check(&c, h);
+	err = check(c, h);
 	if (err)
 		return err;
-	c.rep->done |= 1U << DMOP_STEP_CHECK;
-	err = restrict_all(&c, h);
+	c->rep->done |= 1U << DMOP_STEP_CHECK;
+	err = restrict_all(c, h);
 	if (err)
 		return err;
-	if (c.allowlist) {
-		err = narrow_all(&c);
+	if (c->allowlist) {
+		err = narrow_all(c);
 		if (err)
 			return err;
 	}
 	if (!(opts->flags & DMOP_SETUP_NO_RLIMITS)) {
-		err = lower_rlimits(&c);
+		err = lower_rlimits(c);
 		if (err)
 			return err;
 	}
 	/* chroot needs CAP_SYS_CHROOT: before the uid drop */
 	if (!(opts->flags & DMOP_SETUP_NO_CHROOT)) {
-		err = do_chroot(&c);
+		err = do_chroot(c);
 		if (err)
 			return err;
 	}
 	if (!(opts->flags & DMOP_SETUP_NO_IDS)) {
-		err = drop_ids(&c);
+		err = drop_ids(c);
 		if (err)
 			return err;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return fail(&c, DMOP_STEP_NO_NEW_PRIVS, -errno,
+		return fail(c, DMOP_STEP_NO_NEW_PRIVS, -errno,
 			    "prctl(PR_SET_NO_NEW_PRIVS)");
-	c.rep->done |= 1U << DMOP_STEP_NO_NEW_PRIVS;
-	err = verify(&c);
+	c->rep->done |= 1U << DMOP_STEP_NO_NEW_PRIVS;
+	err = verify(c);
 	if (err)
 		return err;
-	c.rep->done |= 1U << DMOP_STEP_VERIFY;
-	snprintf(c.rep->message, sizeof(c.rep->message),
-		 "restricted %u Xen file(s) to domain %u%s; deprivileged", c.nr,
-		 opts->domid, c.allowlist ? ", privcmd narrowed to the allowlist" : "");
+	c->rep->done |= 1U << DMOP_STEP_VERIFY;
+	snprintf(c->rep->message, sizeof(c->rep->message),
+		 "restricted %u Xen file(s) to domain %u%s; deprivileged", c->nr,
+		 opts->domid, c->allowlist ? ", privcmd narrowed to the allowlist" : "");
 	return 0;
+}
+
+DMOP_EXPORT int dmop_after_setup(struct dmop_handle *h,
+				 const struct dmop_setup_opts *opts,
+				 struct dmop_setup_report *rep)
+{
+	struct dmop_setup_report local;
+	struct dmop_setup_opts o;
+	struct setup_ctx c = { .o = &o, .rep = &local, .privcmd = -1 };
+	int err;
+
+	/* a report we may not write cannot say why: fail before anything */
+	if (rep) {
+		err = dmop_sz_check(rep, rep->sz, DMOP_SETUP_REPORT_SZ_1_0,
+				    sizeof(local));
+		if (err)
+			return err;
+	}
+	memset(&local, 0, sizeof(local));
+	memset(&o, 0, sizeof(o));
+	if (!opts) {
+		err = fail(&c, DMOP_STEP_CHECK, -EINVAL, "no options");
+		goto out;
+	}
+	err = dmop_sz_check(opts, opts->sz, DMOP_SETUP_OPTS_SZ_1_0, sizeof(o));
+	if (err) {
+		fail(&c, DMOP_STEP_CHECK, err,
+		     "struct dmop_setup_opts has sz %u: libdmop %s takes %zu to %zu bytes, or more with zeros past %zu",
+		     (unsigned int)opts->sz, DMOP_LIB_VERSION,
+		     (size_t)DMOP_SETUP_OPTS_SZ_1_0, sizeof(o), sizeof(o));
+		goto out;
+	}
+	/* fields past the caller's sz keep their zero defaults */
+	memcpy(&o, opts, dmop_sz_used(opts->sz, sizeof(o)));
+	err = after_setup(&c, h);
+out:
+	if (rep) {
+		local.sz = rep->sz;
+		memcpy(rep, &local, dmop_sz_used(rep->sz, sizeof(local)));
+	}
+	return err;
 }

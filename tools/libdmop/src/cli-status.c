@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-only
 /*
- * Who holds /dev/xen/privcmd or /dev/xen/evtchn open, and how restricted:
- * a walk over procfs plus the fdinfo keys of xen-dmop's drivers.
+ * `dmop status` and `dmop policy`: who holds /dev/xen/privcmd or
+ * /dev/xen/evtchn open, and how restricted, from a walk over procfs and
+ * libdmop's fdinfo parser; printed as text or JSON.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -16,220 +17,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "libdmop.h"
+#include "cli.h"
 
-/*
- * The fdinfo keys of xen-dmop's drivers, "key:\tvalue" lines beside the
- * kernel's pos/flags/mnt_id. This table is the one place that knows them
- * (Documentation/ABI/testing/procfs-xen-{privcmd,evtchn}-fdinfo, summed up
- * in libdmop(7)); a driver without them (the distro's) leaves everything
- * "unknown". `dmop status`, `dmop policy` and the end-to-end audit all read
- * through it.
- */
-enum key_type {
-	KEY_DOMID,	/* decimal domid, or "none" */
-	KEY_U64,	/* decimal counter */
-	KEY_ALLOWLIST,	/* "all", "none", or sub-op names/op<N> */
-	KEY_DM_OP,	/* prefix: privcmd.dm_op.<name>: <calls> <failures> */
-};
-
-#define FD_OFF(f) offsetof(struct dmop_fd_status, f)
-
-static const struct fdinfo_key {
-	const char *name;
-	enum key_type type;
-	size_t off;
-	unsigned int have;
-} fdinfo_keys[] = {
-	{ "privcmd.restricted_domid", KEY_DOMID, FD_OFF(restricted_domid), 0 },
-	{ "evtchn.restricted_domid", KEY_DOMID, FD_OFF(restricted_domid), 0 },
-	{ "privcmd.allowlist", KEY_ALLOWLIST, FD_OFF(audit), DMOP_HAVE_ALLOWLIST },
-	{ "privcmd.dm_ops", KEY_U64, FD_OFF(dm_ops), DMOP_HAVE_COUNTERS },
-	{ "privcmd.dm_ops_denied", KEY_U64, FD_OFF(dm_ops_denied), DMOP_HAVE_COUNTERS },
-	{ "privcmd.denied.hypercall", KEY_U64,
-	  FD_OFF(audit.denied[DMOP_DENIED_HYPERCALL]), DMOP_HAVE_DENIED },
-	{ "privcmd.denied.domid", KEY_U64,
-	  FD_OFF(audit.denied[DMOP_DENIED_DOMID]), DMOP_HAVE_DENIED },
-	{ "privcmd.denied.allowlist", KEY_U64,
-	  FD_OFF(audit.denied[DMOP_DENIED_ALLOWLIST]), DMOP_HAVE_DENIED },
-	{ "privcmd.mapped_pages", KEY_U64, FD_OFF(audit.mapped_pages), DMOP_HAVE_MAPPED },
-	{ "privcmd.dm_op.", KEY_DM_OP, FD_OFF(audit), DMOP_HAVE_COUNTERS },
-	{ "evtchn.ports", KEY_U64, FD_OFF(evtchn_ports), DMOP_HAVE_PORTS },
-	{ "evtchn.denied", KEY_U64, FD_OFF(evtchn_denied), DMOP_HAVE_DENIED },
-};
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return errno || *end ? -EINVAL : 0;
-}
-
-static int parse_allowlist(const char *val, struct dmop_audit *a)
-{
-	uint64_t mask = 0;
-
-	a->allowlist_set = 1;
-	if (!strcmp(val, "all")) {
-		a->allowlist_set = 0;
-		mask = ~0ULL;
-	} else if (strcmp(val, "none")) {
-		for (const char *p = val;; ) {
-			size_t len = strcspn(p, ",");
-			uint32_t op;
-
-			if (dmop_op_parse_one(p, len, &op) || op >= DMOP_AUDIT_NR_OPS)
-				return -EINVAL;
-			mask |= 1ULL << op;
-			if (!p[len])
-				break;
-			p += len + 1;
-		}
-	}
-	a->allowed = mask;
-	return 0;
-}
-
-/* "privcmd.dm_op.<name>" (@name, @nlen) with "<calls> <failures>". */
-static int parse_dm_op(const char *name, size_t nlen, const char *val,
-		       struct dmop_audit *a)
-{
-	uint64_t *calls, *failures;
-	char c[24], f[24];
-	uint64_t vc, vf;
-	uint32_t op;
-
-	if (nlen == 5 && !strncmp(name, "other", 5)) {
-		calls = &a->calls_other;
-		failures = &a->failures_other;
-	} else {
-		if (dmop_op_parse_one(name, nlen, &op) || op >= DMOP_AUDIT_NR_OPS)
-			return -EINVAL;
-		calls = &a->calls[op];
-		failures = &a->failures[op];
-	}
-	if (sscanf(val, "%23s %23s", c, f) != 2 || parse_u64(c, &vc) ||
-	    parse_u64(f, &vf) || vf > vc)
-		return -EINVAL;
-	*calls = vc;
-	*failures = vf;
-	return 0;
-}
-
-static int apply_key(const struct fdinfo_key *k, const char *key, size_t klen,
-		     const char *val, struct dmop_fd_status *st)
-{
-	char *field = (char *)st + k->off;
-	uint64_t v;
-	int err = 0;
-
-	switch (k->type) {
-	case KEY_DOMID:
-		if (!strcmp(val, "none")) {
-			*(int32_t *)field = DMOP_RESTRICT_NONE;
-			return 0;
-		}
-		if (parse_u64(val, &v) || v > DMOP_DOMID_INVALID)
-			return -EINVAL;
-		*(int32_t *)field = v == DMOP_DOMID_INVALID ? DMOP_RESTRICT_NONE
-							     : (int32_t)v;
-		return 0;
-	case KEY_U64:
-		err = parse_u64(val, &v);
-		if (!err)
-			*(uint64_t *)field = v;
-		break;
-	case KEY_ALLOWLIST:
-		err = parse_allowlist(val, &st->audit);
-		break;
-	case KEY_DM_OP:
-		err = parse_dm_op(key + strlen(k->name), klen - strlen(k->name), val,
-				  &st->audit);
-		break;
-	}
-	if (err)
-		return -EINVAL;
-	st->have |= k->have;
-	return 0;
-}
-
-static const struct fdinfo_key *find_key(const char *key, size_t klen)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(fdinfo_keys); i++) {
-		const struct fdinfo_key *k = &fdinfo_keys[i];
-		size_t n = strlen(k->name);
-
-		if (k->type == KEY_DM_OP ? klen > n && !strncmp(k->name, key, n) :
-		    klen == n && !strncmp(k->name, key, n))
-			return k;
-	}
-	return NULL;
-}
-
-DMOP_EXPORT int dmop_fdinfo_parse(const char *text, struct dmop_fd_status *st)
-{
-	const char *line = text;
-
-	if (!text || !st)
-		return -EINVAL;
-	st->restricted_domid = DMOP_RESTRICT_UNKNOWN;
-	st->have_counters = 0;
-	st->dm_ops = 0;
-	st->dm_ops_denied = 0;
-	st->have = 0;
-	memset(&st->audit, 0, sizeof(st->audit));
-	st->audit.allowlist_set = -1;
-	st->audit.allowed = ~0ULL;
-	st->evtchn_ports = 0;
-	st->evtchn_denied = 0;
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		const char *colon = memchr(line, ':', len);
-		const struct fdinfo_key *k;
-
-		if (colon && (k = find_key(line, colon - line))) {
-			char val[1024];
-			const char *v = colon + 1;
-			size_t vlen;
-
-			while (v < line + len && isspace((unsigned char)*v))
-				v++;
-			vlen = line + len - v;
-			while (vlen && isspace((unsigned char)v[vlen - 1]))
-				vlen--;
-			if (vlen >= sizeof(val))
-				return -EINVAL;
-			memcpy(val, v, vlen);
-			val[vlen] = '\0';
-			if (apply_key(k, line, colon - line, val, st))
-				return -EINVAL;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	/* both counters come together from a driver that has them */
-	st->have_counters = !!(st->have & DMOP_HAVE_COUNTERS);
-	st->audit.restricted_domid = st->restricted_domid;
-	st->audit.dm_ops = st->dm_ops;
-	st->audit.dm_ops_denied = st->dm_ops_denied;
-	return 0;
-}
-
-DMOP_EXPORT int dmop_proc_unrestricted_dmops(const struct dmop_proc_status *p)
+int cli_unrestricted_dmops(const struct cli_proc *p)
 {
 	int unknown = 0;
 
 	for (unsigned int i = 0; i < p->nr_fds; i++) {
-		const struct dmop_fd_status *f = &p->fds[i];
+		const struct cli_fd *f = &p->fds[i];
 
-		if (f->dev != DMOP_DEV_PRIVCMD || f->restricted_domid >= 0)
+		if (f->dev != CLI_DEV_PRIVCMD || f->a.restricted_domid >= 0)
 			continue;
-		if (f->restricted_domid == DMOP_RESTRICT_NONE && f->have_counters) {
-			if (f->dm_ops)
+		if (f->a.restricted_domid == DMOP_RESTRICT_NONE && (f->a.have & DMOP_HAVE_COUNTERS)) {
+			if (f->a.dm_ops)
 				return 1;
 			continue;
 		}
@@ -238,8 +39,8 @@ DMOP_EXPORT int dmop_proc_unrestricted_dmops(const struct dmop_proc_status *p)
 	return unknown ? -1 : 0;
 }
 
-DMOP_EXPORT int dmop_proc_policy(const struct dmop_proc_status *p, uint32_t *ops,
-				 unsigned int max, unsigned int *nr)
+int cli_policy(const struct cli_proc *p, uint32_t *ops, unsigned int max,
+	       unsigned int *nr)
 {
 	uint32_t used[DMOP_AUDIT_NR_OPS];
 	uint64_t mask = 0, other = 0;
@@ -248,17 +49,17 @@ DMOP_EXPORT int dmop_proc_policy(const struct dmop_proc_status *p, uint32_t *ops
 	if (!p || !nr || (max && !ops))
 		return -EINVAL;
 	for (unsigned int i = 0; i < p->nr_fds; i++) {
-		const struct dmop_fd_status *f = &p->fds[i];
+		const struct cli_fd *f = &p->fds[i];
 
-		if (f->dev != DMOP_DEV_PRIVCMD)
+		if (f->dev != CLI_DEV_PRIVCMD)
 			continue;
 		/* a file we cannot see into could have used anything */
-		if (!(f->have & DMOP_HAVE_COUNTERS))
+		if (!(f->a.have & DMOP_HAVE_COUNTERS))
 			return -ENODATA;
 		for (unsigned int op = 0; op < DMOP_AUDIT_NR_OPS; op++)
-			if (f->audit.calls[op])
+			if (f->a.calls[op])
 				mask |= 1ULL << op;
-		other += f->audit.calls_other;
+		other += f->a.calls_other;
 	}
 	if (other)
 		return -ERANGE;
@@ -291,23 +92,23 @@ static int dev_kind(const char *proc_fd, const char *target, int real_proc)
 {
 	struct stat st, dev;
 
-	if (!strcmp(target, DMOP_PRIVCMD_PATH))
-		return DMOP_DEV_PRIVCMD;
-	if (!strcmp(target, DMOP_EVTCHN_PATH))
-		return DMOP_DEV_EVTCHN;
+	if (!strcmp(target, CLI_PRIVCMD_PATH))
+		return CLI_DEV_PRIVCMD;
+	if (!strcmp(target, CLI_EVTCHN_PATH))
+		return CLI_DEV_EVTCHN;
 	/* a node opened by another name: compare device numbers */
 	if (!real_proc || stat(proc_fd, &st) || !S_ISCHR(st.st_mode))
 		return -1;
-	if (!stat(DMOP_PRIVCMD_PATH, &dev) && dev.st_rdev == st.st_rdev)
-		return DMOP_DEV_PRIVCMD;
-	if (!stat(DMOP_EVTCHN_PATH, &dev) && dev.st_rdev == st.st_rdev)
-		return DMOP_DEV_EVTCHN;
+	if (!stat(CLI_PRIVCMD_PATH, &dev) && dev.st_rdev == st.st_rdev)
+		return CLI_DEV_PRIVCMD;
+	if (!stat(CLI_EVTCHN_PATH, &dev) && dev.st_rdev == st.st_rdev)
+		return CLI_DEV_EVTCHN;
 	return -1;
 }
 
-static int add_fd(struct dmop_proc_status *p, const struct dmop_fd_status *f)
+static int add_fd(struct cli_proc *p, const struct cli_fd *f)
 {
-	struct dmop_fd_status *n = realloc(p->fds, (p->nr_fds + 1) * sizeof(*n));
+	struct cli_fd *n = realloc(p->fds, (p->nr_fds + 1) * sizeof(*n));
 
 	if (!n)
 		return -ENOMEM;
@@ -316,7 +117,7 @@ static int add_fd(struct dmop_proc_status *p, const struct dmop_fd_status *f)
 	return 0;
 }
 
-static void read_ids(const char *proc, pid_t pid, struct dmop_proc_status *p)
+static void read_ids(const char *proc, pid_t pid, struct cli_proc *p)
 {
 	char path[PATH_MAX], buf[4096], *l;
 
@@ -357,7 +158,7 @@ static void read_ids(const char *proc, pid_t pid, struct dmop_proc_status *p)
  * Fill @p for @pid. Returns 0, -ESRCH when the process is gone, -ENOMEM;
  * a process whose fds we may not read is reported without files.
  */
-static int scan_pid(const char *proc, pid_t pid, struct dmop_proc_status *p,
+static int scan_pid(const char *proc, pid_t pid, struct cli_proc *p,
 		    int real_proc)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 512], target[PATH_MAX];
@@ -377,7 +178,7 @@ static int scan_pid(const char *proc, pid_t pid, struct dmop_proc_status *p,
 		return 0;
 	}
 	while ((d = readdir(fds))) {
-		struct dmop_fd_status f = { 0 };
+		struct cli_fd f = { 0 };
 		char info[8192];
 		ssize_t n;
 		int kind;
@@ -394,15 +195,14 @@ static int scan_pid(const char *proc, pid_t pid, struct dmop_proc_status *p,
 			continue;
 		f.fd = atoi(d->d_name);
 		f.dev = kind;
+		f.a.sz = sizeof(f.a);
 		snprintf(path, sizeof(path), "%s/%d/fdinfo/%s", proc, (int)pid,
 			 d->d_name);
 		if (read_file(path, info, sizeof(info)) ||
-		    dmop_fdinfo_parse(info, &f)) {
+		    dmop_fdinfo_parse(info, &f.a)) {
 			/* unreadable or malformed: say unknown, not wrong */
-			dmop_fdinfo_parse("", &f);
+			dmop_fdinfo_parse("", &f.a);
 		}
-		f.fd = atoi(d->d_name);
-		f.dev = kind;
 		err = add_fd(p, &f);
 		if (err)
 			break;
@@ -415,17 +215,17 @@ static int scan_pid(const char *proc, pid_t pid, struct dmop_proc_status *p,
 
 static int cmp_fd(const void *a, const void *b)
 {
-	const struct dmop_fd_status *x = a, *y = b;
+	const struct cli_fd *x = a, *y = b;
 
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-static int push(struct dmop_proc_status **out, size_t *nr, size_t *cap,
-		struct dmop_proc_status *p)
+static int push(struct cli_proc **out, size_t *nr, size_t *cap,
+		struct cli_proc *p)
 {
 	if (*nr == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 8;
-		struct dmop_proc_status *n = realloc(*out, ncap * sizeof(*n));
+		struct cli_proc *n = realloc(*out, ncap * sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;
@@ -440,16 +240,15 @@ static int push(struct dmop_proc_status **out, size_t *nr, size_t *cap,
 
 static int cmp_pid(const void *a, const void *b)
 {
-	const struct dmop_proc_status *x = a, *y = b;
+	const struct cli_proc *x = a, *y = b;
 
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-DMOP_EXPORT int dmop_status_scan(const char *proc, const pid_t *pids,
-				 size_t nr_pids, struct dmop_proc_status **out,
-				 size_t *nr)
+int cli_status_scan(const char *proc, const pid_t *pids, size_t nr_pids,
+		    struct cli_proc **out, size_t *nr)
 {
-	struct dmop_proc_status *res = NULL, p;
+	struct cli_proc *res = NULL, p;
 	size_t n = 0, cap = 0;
 	int real_proc, err = 0;
 	struct dirent *d;
@@ -495,7 +294,7 @@ DMOP_EXPORT int dmop_status_scan(const char *proc, const pid_t *pids,
 		qsort(res, n, sizeof(*res), cmp_pid);
 out:
 	if (err) {
-		dmop_status_free(res, n);
+		cli_status_free(res, n);
 		return err;
 	}
 	*out = res;
@@ -503,7 +302,7 @@ out:
 	return 0;
 }
 
-DMOP_EXPORT void dmop_status_free(struct dmop_proc_status *procs, size_t nr)
+void cli_status_free(struct cli_proc *procs, size_t nr)
 {
 	if (!procs)
 		return;
@@ -512,9 +311,9 @@ DMOP_EXPORT void dmop_status_free(struct dmop_proc_status *procs, size_t nr)
 	free(procs);
 }
 
-static const char *dev_name(enum dmop_dev dev)
+static const char *dev_name(enum cli_dev dev)
 {
-	return dev == DMOP_DEV_EVTCHN ? "evtchn" : "privcmd";
+	return dev == CLI_DEV_EVTCHN ? "evtchn" : "privcmd";
 }
 
 static const char *tri(int v, const char *yes, const char *no)
@@ -553,22 +352,22 @@ static void print_allowlist_text(FILE *f, const struct dmop_audit *a)
 }
 
 /* The privcmd file's allowlist, denials and per-sub-op table, if published. */
-static void print_audit_text(FILE *f, const struct dmop_fd_status *x)
+static void print_audit_text(FILE *f, const struct cli_fd *x)
 {
-	const struct dmop_audit *a = &x->audit;
+	const struct dmop_audit *a = &x->a;
 	char buf[16];
 	int any = 0;
 
-	if (x->have & DMOP_HAVE_ALLOWLIST) {
+	if (x->a.have & DMOP_HAVE_ALLOWLIST) {
 		fputs("    allowlist: ", f);
 		print_allowlist_text(f, a);
 		fputc('\n', f);
 	}
-	if (x->have & DMOP_HAVE_DENIED)
+	if (x->a.have & DMOP_HAVE_DENIED)
 		fprintf(f, "    denied: hypercall %" PRIu64 ", domid %" PRIu64
 			", allowlist %" PRIu64 "\n", a->denied[DMOP_DENIED_HYPERCALL],
 			a->denied[DMOP_DENIED_DOMID], a->denied[DMOP_DENIED_ALLOWLIST]);
-	if (x->have & DMOP_HAVE_MAPPED)
+	if (x->a.have & DMOP_HAVE_MAPPED)
 		fprintf(f, "    mapped pages: %" PRIu64 "\n", a->mapped_pages);
 	for (uint32_t op = 0; op <= DMOP_AUDIT_NR_OPS; op++) {
 		int other = op == DMOP_AUDIT_NR_OPS;
@@ -584,16 +383,16 @@ static void print_audit_text(FILE *f, const struct dmop_fd_status *x)
 	}
 }
 
-static int print_text(FILE *f, const struct dmop_proc_status *procs, size_t nr)
+static int print_text(FILE *f, const struct cli_proc *procs, size_t nr)
 {
 	unsigned int unknown = 0;
 
 	if (!nr)
-		fprintf(f, "no process holds %s or %s open\n", DMOP_PRIVCMD_PATH,
-			DMOP_EVTCHN_PATH);
+		fprintf(f, "no process holds %s or %s open\n", CLI_PRIVCMD_PATH,
+			CLI_EVTCHN_PATH);
 	for (size_t i = 0; i < nr; i++) {
-		const struct dmop_proc_status *p = &procs[i];
-		int bad = dmop_proc_unrestricted_dmops(p);
+		const struct cli_proc *p = &procs[i];
+		int bad = cli_unrestricted_dmops(p);
 
 		fprintf(f, "pid %d (%s) uid %d euid %d chrooted %s no_new_privs %s%s\n",
 			(int)p->pid, p->comm, (int)p->uid, (int)p->euid,
@@ -602,28 +401,28 @@ static int print_text(FILE *f, const struct dmop_proc_status *procs, size_t nr)
 		if (!p->nr_fds)
 			fprintf(f, "  no Xen files open\n");
 		for (unsigned int j = 0; j < p->nr_fds; j++) {
-			const struct dmop_fd_status *x = &p->fds[j];
+			const struct cli_fd *x = &p->fds[j];
 
 			fprintf(f, "  fd %d %s ", x->fd, dev_name(x->dev));
-			if (x->restricted_domid >= 0)
-				fprintf(f, "restricted to domain %d", (int)x->restricted_domid);
-			else if (x->restricted_domid == DMOP_RESTRICT_NONE)
+			if (x->a.restricted_domid >= 0)
+				fprintf(f, "restricted to domain %d", (int)x->a.restricted_domid);
+			else if (x->a.restricted_domid == DMOP_RESTRICT_NONE)
 				fprintf(f, "unrestricted");
 			else
 				fprintf(f, "restriction unknown");
-			if (x->have_counters && x->dev == DMOP_DEV_PRIVCMD)
+			if ((x->a.have & DMOP_HAVE_COUNTERS) && x->dev == CLI_DEV_PRIVCMD)
 				fprintf(f, ", dm_ops %" PRIu64 " (denied %" PRIu64 ")",
-					x->dm_ops, x->dm_ops_denied);
-			else if (x->dev == DMOP_DEV_PRIVCMD)
+					x->a.dm_ops, x->a.dm_ops_denied);
+			else if (x->dev == CLI_DEV_PRIVCMD)
 				fprintf(f, ", dm_ops unknown");
-			if (x->dev == DMOP_DEV_EVTCHN && (x->have & DMOP_HAVE_PORTS))
-				fprintf(f, ", ports %" PRIu64, x->evtchn_ports);
-			if (x->dev == DMOP_DEV_EVTCHN && (x->have & DMOP_HAVE_DENIED))
-				fprintf(f, " (binds denied %" PRIu64 ")", x->evtchn_denied);
+			if (x->dev == CLI_DEV_EVTCHN && (x->a.have & DMOP_HAVE_PORTS))
+				fprintf(f, ", ports %" PRIu64, x->a.evtchn_ports);
+			if (x->dev == CLI_DEV_EVTCHN && (x->a.have & DMOP_HAVE_DENIED))
+				fprintf(f, " (binds denied %" PRIu64 ")", x->a.evtchn_denied);
 			fputc('\n', f);
-			if (x->dev == DMOP_DEV_PRIVCMD)
+			if (x->dev == CLI_DEV_PRIVCMD)
 				print_audit_text(f, x);
-			if (x->restricted_domid == DMOP_RESTRICT_UNKNOWN)
+			if (x->a.restricted_domid == DMOP_RESTRICT_UNKNOWN)
 				unknown++;
 		}
 	}
@@ -651,14 +450,14 @@ static void json_tri(FILE *f, const char *key, int v)
  * "mapped_pages", and "dm_op": {name: {"calls", "failures"}} for the
  * sub-ops used (null when the driver publishes no per-sub-op counters).
  */
-static void print_audit_json(FILE *f, const struct dmop_fd_status *x)
+static void print_audit_json(FILE *f, const struct cli_fd *x)
 {
-	const struct dmop_audit *a = &x->audit;
+	const struct dmop_audit *a = &x->a;
 	char buf[16];
 	int first = 1;
 
 	fputs(",\"allowlist\":", f);
-	if (!(x->have & DMOP_HAVE_ALLOWLIST)) {
+	if (!(x->a.have & DMOP_HAVE_ALLOWLIST)) {
 		fputs("null", f);
 	} else if (!a->allowlist_set) {
 		fputs("\"all\"", f);
@@ -672,15 +471,15 @@ static void print_audit_json(FILE *f, const struct dmop_fd_status *x)
 		}
 		fputc(']', f);
 	}
-	if (x->have & DMOP_HAVE_DENIED)
+	if (x->a.have & DMOP_HAVE_DENIED)
 		fprintf(f, ",\"denied\":{\"hypercall\":%" PRIu64 ",\"domid\":%" PRIu64
 			",\"allowlist\":%" PRIu64 "}", a->denied[DMOP_DENIED_HYPERCALL],
 			a->denied[DMOP_DENIED_DOMID], a->denied[DMOP_DENIED_ALLOWLIST]);
 	else
 		fputs(",\"denied\":null", f);
-	json_u64_or_null(f, "mapped_pages", x->have & DMOP_HAVE_MAPPED, a->mapped_pages);
+	json_u64_or_null(f, "mapped_pages", x->a.have & DMOP_HAVE_MAPPED, a->mapped_pages);
 	fputs(",\"dm_op\":", f);
-	if (!(x->have & DMOP_HAVE_COUNTERS)) {
+	if (!(x->a.have & DMOP_HAVE_COUNTERS)) {
 		fputs("null", f);
 		return;
 	}
@@ -705,41 +504,41 @@ static void print_audit_json(FILE *f, const struct dmop_fd_status *x)
 	fputc('}', f);
 }
 
-static int print_json(FILE *f, const struct dmop_proc_status *procs, size_t nr)
+static int print_json(FILE *f, const struct cli_proc *procs, size_t nr)
 {
 	fputs("{\"version\":1,\"processes\":[", f);
 	for (size_t i = 0; i < nr; i++) {
-		const struct dmop_proc_status *p = &procs[i];
+		const struct cli_proc *p = &procs[i];
 
 		fprintf(f, "%s{\"pid\":%d,\"comm\":", i ? "," : "", (int)p->pid);
-		if (dmop_json_string(f, p->comm))
+		if (cli_json_string(f, p->comm))
 			return -EIO;
 		fprintf(f, ",\"uid\":%d,\"euid\":%d", (int)p->uid, (int)p->euid);
 		json_tri(f, "chrooted", p->chrooted);
 		json_tri(f, "no_new_privs", p->no_new_privs);
-		json_tri(f, "unrestricted_dmops", dmop_proc_unrestricted_dmops(p));
+		json_tri(f, "unrestricted_dmops", cli_unrestricted_dmops(p));
 		fputs(",\"files\":[", f);
 		for (unsigned int j = 0; j < p->nr_fds; j++) {
-			const struct dmop_fd_status *x = &p->fds[j];
-			int counters = x->have_counters && x->dev == DMOP_DEV_PRIVCMD;
+			const struct cli_fd *x = &p->fds[j];
+			int counters = (x->a.have & DMOP_HAVE_COUNTERS) && x->dev == CLI_DEV_PRIVCMD;
 
 			fprintf(f, "%s{\"fd\":%d,\"device\":\"%s\",\"restriction\":\"%s\"",
 				j ? "," : "", x->fd, dev_name(x->dev),
-				x->restricted_domid >= 0 ? "domain" :
-				x->restricted_domid == DMOP_RESTRICT_NONE ? "none" : "unknown");
-			if (x->restricted_domid >= 0)
-				fprintf(f, ",\"restricted_domid\":%d", (int)x->restricted_domid);
+				x->a.restricted_domid >= 0 ? "domain" :
+				x->a.restricted_domid == DMOP_RESTRICT_NONE ? "none" : "unknown");
+			if (x->a.restricted_domid >= 0)
+				fprintf(f, ",\"restricted_domid\":%d", (int)x->a.restricted_domid);
 			else
 				fputs(",\"restricted_domid\":null", f);
-			json_u64_or_null(f, "dm_ops", counters, x->dm_ops);
-			json_u64_or_null(f, "dm_ops_denied", counters, x->dm_ops_denied);
-			if (x->dev == DMOP_DEV_PRIVCMD) {
+			json_u64_or_null(f, "dm_ops", counters, x->a.dm_ops);
+			json_u64_or_null(f, "dm_ops_denied", counters, x->a.dm_ops_denied);
+			if (x->dev == CLI_DEV_PRIVCMD) {
 				print_audit_json(f, x);
 			} else {
-				json_u64_or_null(f, "ports", x->have & DMOP_HAVE_PORTS,
-						 x->evtchn_ports);
-				json_u64_or_null(f, "binds_denied", x->have & DMOP_HAVE_DENIED,
-						 x->evtchn_denied);
+				json_u64_or_null(f, "ports", x->a.have & DMOP_HAVE_PORTS,
+						 x->a.evtchn_ports);
+				json_u64_or_null(f, "binds_denied", x->a.have & DMOP_HAVE_DENIED,
+						 x->a.evtchn_denied);
 			}
 			fputc('}', f);
 		}
@@ -749,8 +548,7 @@ static int print_json(FILE *f, const struct dmop_proc_status *procs, size_t nr)
 	return ferror(f) ? -EIO : 0;
 }
 
-DMOP_EXPORT int dmop_status_print(FILE *f, const struct dmop_proc_status *procs,
-				  size_t nr, int json)
+int cli_status_print(FILE *f, const struct cli_proc *procs, size_t nr, int json)
 {
 	if (!f || (nr && !procs))
 		return -EINVAL;

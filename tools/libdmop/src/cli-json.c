@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-only
-/* JSON output: only strings need care (RFC 8259 escaping). */
+/* dmop(1)'s JSON output: only strings need care (RFC 8259 escaping). */
 #include <errno.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "cli.h"
 
-int dmop_json_string(FILE *f, const char *s)
+int cli_json_string(FILE *f, const char *s)
 {
 	if (fputc('"', f) == EOF)
 		return -EIO;

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: LGPL-2.1-only
+/*
+ * Host unit tests of libdmop: sub-op names and lists, the fdinfo key parser,
+ * the size rules of the structs a caller hands in, the checks
+ * dmop_after_setup() makes before touching anything, a handle on a file
+ * that is no Xen device, and the packaging (exported symbols = map = man
+ * pages; the installed header, pkg-config file and shared library).
+ *
+ *   lib_test OUT_DIR SRC_DIR     prints "libdmop: N passed, N failed"
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libdmop.h"
+#include "internal.h"
+#include "unit.h"
+
+/* ------------------------------------------------------------- op names */
+
+static void test_op_names(void)
+{
+	uint32_t ops[DMOP_OP_MAX + 4], back[DMOP_OP_MAX + 4];
+	unsigned int nr, nr2;
+	char buf[1024];
+
+	CHECK(!strcmp(dmop_op_name(1), "create_ioreq_server"));
+	CHECK(!strcmp(dmop_op_name(13), "inject_event"));
+	CHECK(!strcmp(dmop_op_name(20), "nr_vcpus"));
+	CHECK(!dmop_op_name(0));
+	CHECK(!dmop_op_name(21));
+	CHECK(!dmop_op_name(UINT32_MAX));
+
+	CHECK(dmop_op_parse_list("create_ioreq_server,nr_vcpus,3", ops, 8, &nr) == 0);
+	CHECK(nr == 3 && ops[0] == 1 && ops[1] == 20 && ops[2] == 3);
+	CHECK(dmop_op_parse_list("nr_vcpus,20,nr_vcpus", ops, 8, &nr) == 0 && nr == 1);
+	CHECK(dmop_op_parse_list("", ops, 8, &nr) == 0 && nr == 0);
+	CHECK(dmop_op_parse_list("bogus", ops, 8, &nr) == -EINVAL);
+	CHECK(dmop_op_parse_list("nr_vcpus,,inject_msi", ops, 8, &nr) == -EINVAL);
+	CHECK(dmop_op_parse_list("nr_vcpus,", ops, 8, &nr) == -EINVAL);
+	CHECK(dmop_op_parse_list("nr_vcpu", ops, 8, &nr) == -EINVAL);
+	CHECK(dmop_op_parse_list("-1", ops, 8, &nr) == -EINVAL);
+	CHECK(dmop_op_parse_list("4294967296", ops, 8, &nr) == -EINVAL);
+	CHECK(dmop_op_parse_list("1,2,3", ops, 2, &nr) == -E2BIG);
+	CHECK(dmop_op_parse_list(NULL, ops, 2, &nr) == -EINVAL);
+	/* the driver's fdinfo names unnamed sub-ops op<N>: those parse too */
+	CHECK(dmop_op_parse_list("op21,op0,nr_vcpus", ops, 8, &nr) == 0 && nr == 3 &&
+	      ops[0] == 21 && ops[1] == 0 && ops[2] == 20);
+	CHECK(dmop_op_parse_list("op", ops, 8, &nr) == -EINVAL);
+	CHECK(dmop_op_parse_list("opx", ops, 8, &nr) == -EINVAL);
+
+	/* masks */
+	CHECK(dmop_audit_ops(0, ops) == 0);
+	CHECK(dmop_audit_ops((1ULL << 63) | (1ULL << 20) | 2, ops) == 3 && ops[0] == 1 &&
+	      ops[1] == 20 && ops[2] == 63);
+
+	/* every name round-trips */
+	for (uint32_t i = 0; i < DMOP_OP_MAX; i++)
+		ops[i] = i + 1;
+	ops[DMOP_OP_MAX] = 99;
+	CHECK(dmop_op_format_list(ops, DMOP_OP_MAX + 1, buf, sizeof(buf)) == 0);
+	CHECK(strstr(buf, "create_ioreq_server,get_ioreq_server_info,") == buf);
+	CHECK(strstr(buf, ",nr_vcpus,99") != NULL);
+	CHECK(dmop_op_parse_list(buf, back, DMOP_OP_MAX + 4, &nr2) == 0);
+	CHECK(nr2 == DMOP_OP_MAX + 1 && !memcmp(ops, back, nr2 * sizeof(ops[0])));
+
+	CHECK(dmop_op_format_list(ops, 0, buf, sizeof(buf)) == 0 && !buf[0]);
+	/* too small: whole items only, still terminated */
+	CHECK(dmop_op_format_list(ops, 3, buf, 30) == -ENOSPC);
+	CHECK(!strcmp(buf, "create_ioreq_server"));
+	CHECK(dmop_op_format_list(ops, 1, buf, 5) == -ENOSPC && !buf[0]);
+}
+
+/* ---------------------------------------------------------------- fdinfo */
+
+static void test_fdinfo(void)
+{
+	struct dmop_audit st = { .sz = sizeof(st) };
+
+	/* the distro's driver: only the kernel's keys */
+	CHECK(dmop_fdinfo_parse("pos:\t0\nflags:\t02000002\nmnt_id:\t24\nino:\t9\n", &st) == 0);
+	CHECK(st.restricted_domid == DMOP_RESTRICT_UNKNOWN && !(st.have & DMOP_HAVE_COUNTERS));
+
+	CHECK(dmop_fdinfo_parse("pos:\t0\nprivcmd.restricted_domid:\t5\n"
+				"privcmd.dm_ops:\t120\nprivcmd.dm_ops_denied:\t3\n", &st) == 0);
+	CHECK(st.restricted_domid == 5 && (st.have & DMOP_HAVE_COUNTERS) && st.dm_ops == 120 &&
+	      st.dm_ops_denied == 3);
+
+	CHECK(dmop_fdinfo_parse("privcmd.restricted_domid: none\nprivcmd.dm_ops: 0", &st) == 0);
+	CHECK(st.restricted_domid == DMOP_RESTRICT_NONE && (st.have & DMOP_HAVE_COUNTERS) && !st.dm_ops);
+	CHECK(dmop_fdinfo_parse("evtchn.restricted_domid:\t32756\n", &st) == 0);
+	CHECK(st.restricted_domid == DMOP_RESTRICT_NONE);
+	CHECK(dmop_fdinfo_parse("evtchn.restricted_domid:\t0\n", &st) == 0 &&
+	      st.restricted_domid == 0);
+	/* a prefix of a key is not the key */
+	CHECK(dmop_fdinfo_parse("privcmd.dm_ops_denied_x:\tzz\n", &st) == 0 &&
+	      !(st.have & DMOP_HAVE_COUNTERS));
+
+	CHECK(dmop_fdinfo_parse("privcmd.restricted_domid:\tfive\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.restricted_domid:\t40000\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.restricted_domid:\t\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_ops:\t-1\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_ops:\t18446744073709551616\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse(NULL, &st) == -EINVAL);
+	/* older keys only: nothing of the audit keys known */
+	CHECK(dmop_fdinfo_parse("privcmd.restricted_domid:\t5\nprivcmd.dm_ops:\t1\n", &st) == 0);
+	CHECK(st.have == DMOP_HAVE_COUNTERS && !(st.have & DMOP_HAVE_ALLOWLIST) &&
+	      !st.allowlist_set && st.allowed == 0);
+}
+
+static void test_fdinfo_audit(void)
+{
+	struct dmop_audit st = { .sz = sizeof(st) };
+
+	CHECK(dmop_fdinfo_parse(full_privcmd, &st) == 0);
+	CHECK(st.restricted_domid == 3);
+	CHECK(st.have == (DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED |
+			  DMOP_HAVE_MAPPED));
+	CHECK((st.have & DMOP_HAVE_COUNTERS) && st.dm_ops == 124);
+	CHECK(st.dm_ops_denied == 1);
+	CHECK(st.allowlist_set == 1);
+	CHECK(st.allowed == ((1ULL << 5) | (1ULL << 9) | (1ULL << 20) | (1ULL << 40)));
+	CHECK(st.denied[DMOP_DENIED_HYPERCALL] == 4 &&
+	      st.denied[DMOP_DENIED_DOMID] == 0 &&
+	      st.denied[DMOP_DENIED_ALLOWLIST] == 1);
+	CHECK(st.mapped_pages == 2);
+	CHECK(st.calls[9] == 118 && st.failures[9] == 0);
+	CHECK(st.calls[20] == 2 && st.calls[40] == 1 && st.failures[40] == 1);
+	CHECK(st.calls[1] == 0 && st.calls_other == 0);
+
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\tall\n", &st) == 0);
+	CHECK(st.have == DMOP_HAVE_ALLOWLIST && st.allowlist_set == 0 &&
+	      st.allowed == ~0ULL);
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\tnone\n", &st) == 0);
+	CHECK(st.allowlist_set == 1 && st.allowed == 0);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.other:\t7 3\n", &st) == 0);
+	CHECK(st.calls_other == 7 && st.failures_other == 3 &&
+	      st.have == DMOP_HAVE_COUNTERS);
+	CHECK(dmop_fdinfo_parse("evtchn.restricted_domid:\t4\nevtchn.ports:\t2\n"
+				"evtchn.denied:\t5\nevtchn.ring_size:\t64\n", &st) == 0);
+	CHECK(st.restricted_domid == 4 && st.evtchn_ports == 2 && st.evtchn_denied == 5 &&
+	      st.have == (DMOP_HAVE_PORTS | DMOP_HAVE_DENIED));
+
+	/* malformed values of known keys */
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\tbogus\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\top64\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.allowlist:\tnr_vcpus,\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.nr_vcpus:\t5\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.nr_vcpus:\t1 2\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.bogus:\t1 0\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.dm_op.op64:\t1 0\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.mapped_pages:\t-1\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("evtchn.ports:\tx\n", &st) == -EINVAL);
+}
+
+/* ------------------------------------------------------------- size rules */
+
+/* A caller built against a newer header: our struct, then a field we do not know. */
+struct newer_audit {
+	struct dmop_audit a;
+	uint64_t future;
+};
+
+struct newer_opts {
+	struct dmop_setup_opts o;
+	uint64_t future;
+};
+
+struct newer_report {
+	struct dmop_setup_report r;
+	uint64_t future;
+};
+
+static int all_bytes(const void *p, size_t len, unsigned char v)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (b[i] != v)
+			return 0;
+	return 1;
+}
+
+static void test_sz_rules(void)
+{
+	unsigned char buf[sizeof(struct dmop_audit) + 64];
+	struct dmop_audit *a = (struct dmop_audit *)buf;
+	struct newer_audit na;
+	struct newer_opts no;
+	struct newer_report nr;
+	struct dmop_setup_report rep;
+	struct dmop_setup_opts o;
+	int null_fd = open("/dev/null", O_RDWR);
+	struct dmop_handle *h;
+
+	/* libdmop 1.0's sizes: what programs built today pass */
+	CHECK(sizeof(struct dmop_audit) == 1128);
+	CHECK(sizeof(struct dmop_setup_report) == 528);
+	CHECK(offsetof(struct dmop_audit, sz) == 0 && offsetof(struct dmop_setup_opts, sz) == 0 &&
+	      offsetof(struct dmop_setup_report, sz) == 0);
+
+	/* the library writes nothing past the caller's sz */
+	memset(buf, 0xaa, sizeof(buf));
+	memset(a, 0, sizeof(*a));
+	a->sz = sizeof(*a);
+	CHECK(dmop_fdinfo_parse(full_privcmd, a) == 0);
+	CHECK(a->sz == sizeof(*a) && a->dm_ops == 124 && a->evtchn_denied == 0);
+	CHECK(all_bytes(buf + sizeof(*a), sizeof(buf) - sizeof(*a), 0xaa));
+
+	/* too small for libdmop 1.0: refused, nothing written */
+	memset(buf, 0xaa, sizeof(buf));
+	a->sz = sizeof(*a) - 8;
+	CHECK(dmop_fdinfo_parse(full_privcmd, a) == -EINVAL);
+	CHECK(a->sz == sizeof(*a) - 8 && all_bytes(buf + 4, sizeof(buf) - 4, 0xaa));
+	a->sz = 0;
+	CHECK(dmop_fdinfo_parse("", a) == -EINVAL);
+
+	/* a newer caller: accepted when what we do not know is zero, and left zero */
+	memset(&na, 0, sizeof(na));
+	na.a.sz = sizeof(na);
+	CHECK(dmop_fdinfo_parse(full_privcmd, &na.a) == 0);
+	CHECK(na.a.sz == sizeof(na) && na.a.dm_ops == 124 && na.future == 0);
+	na.future = 1;
+	CHECK(dmop_fdinfo_parse(full_privcmd, &na.a) == -E2BIG);
+	CHECK(na.future == 1);
+
+	/* dmop_query: the size is judged before the ioctl */
+	CHECK(dmop_open_fds(&h, null_fd, -1) == 0);
+	memset(&na, 0, sizeof(na));
+	na.a.sz = sizeof(na);
+	CHECK(dmop_query(h, &na.a) == -ENOTTY);
+	na.future = 7;
+	CHECK(dmop_query(h, &na.a) == -E2BIG);
+	na.a.sz = 16;
+	CHECK(dmop_query(h, &na.a) == -EINVAL);
+
+	/* dmop_after_setup: options */
+	memset(&o, 0, sizeof(o));
+	memset(&rep, 0, sizeof(rep));
+	rep.sz = sizeof(rep);
+	o.sz = 8;
+	o.domid = 3;
+	CHECK(dmop_after_setup(h, &o, &rep) == -EINVAL);
+	CHECK(rep.failed == DMOP_STEP_CHECK && !rep.done && !rep.partial &&
+	      strstr(rep.message, "struct dmop_setup_opts has sz 8"));
+	memset(&no, 0, sizeof(no));
+	no.o.sz = sizeof(no);
+	no.o.domid = 3;
+	no.o.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS;
+	no.future = 1;
+	CHECK(dmop_after_setup(h, &no.o, &rep) == -E2BIG);
+	CHECK(rep.failed == DMOP_STEP_CHECK && !rep.done);
+	/* zero past what we know: taken, and it goes on (to the restrict step) */
+	no.future = 0;
+	CHECK(dmop_after_setup(h, &no.o, &rep) == -ENOTTY);
+	CHECK(rep.failed == DMOP_STEP_RESTRICT);
+
+	/* the report: a bad sz fails before anything and is not written */
+	o.sz = sizeof(o);
+	o.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS;
+	memset(&nr, 0x55, sizeof(nr));
+	nr.r.sz = 12;
+	CHECK(dmop_after_setup(h, &o, &nr.r) == -EINVAL);
+	CHECK(nr.r.sz == 12 && all_bytes(&nr.r.failed, sizeof(nr) - 4, 0x55));
+	memset(&nr, 0, sizeof(nr));
+	nr.r.sz = sizeof(nr);
+	nr.future = 1;
+	CHECK(dmop_after_setup(h, &o, &nr.r) == -E2BIG);
+	CHECK(nr.r.failed == DMOP_STEP_NONE && !nr.r.message[0] && nr.future == 1);
+	nr.future = 0;
+	CHECK(dmop_after_setup(h, &o, &nr.r) == -ENOTTY);
+	CHECK(nr.r.sz == sizeof(nr) && nr.r.failed == DMOP_STEP_RESTRICT && nr.future == 0);
+	/* a report of exactly 1.0's size: filled, the bytes after it untouched */
+	memset(&nr, 0x55, sizeof(nr));
+	memset(&nr.r, 0, sizeof(nr.r));
+	nr.r.sz = sizeof(nr.r);
+	CHECK(dmop_after_setup(h, &o, &nr.r) == -ENOTTY);
+	CHECK(nr.r.failed == DMOP_STEP_RESTRICT && all_bytes(&nr.future, sizeof(nr.future), 0x55));
+	dmop_close(h);
+}
+
+/* -------------------------------------------- after-setup, checks only */
+
+static void test_setup_checks(void)
+{
+	char dir[] = "/tmp/libdmop-root-XXXXXX", file[64];
+	int null_fd = open("/dev/null", O_RDWR);
+	struct dmop_setup_report rep = { .sz = sizeof(rep) };
+	struct dmop_setup_opts o = {
+		.sz = sizeof(o), .domid = 3, .uid = 131075, .gid = 131072,
+		.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT,
+	};
+	uint32_t allow[] = { 1, 64 };
+
+	CHECK(dmop_after_setup(NULL, NULL, &rep) == -EINVAL);
+	CHECK(rep.failed == DMOP_STEP_CHECK && !rep.partial && !rep.done);
+
+	o.domid = 0;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL);
+	CHECK(rep.failed == DMOP_STEP_CHECK && !rep.partial);
+	CHECK(strstr(rep.message, "after-setup step 'check' failed: domid 0 is not a guest") ==
+	      rep.message);
+	CHECK(strstr(rep.message, "nothing was changed") != NULL);
+	o.domid = DMOP_DOMID_INVALID;
+	CHECK(dmop_after_setup(NULL, &o, NULL) == -EINVAL);
+	o.domid = 3;
+
+	/* a sub-op without an allowlist bit: refused before anything */
+	o.allowlist = allow;
+	o.nr_allowlist = 2;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL);
+	CHECK(rep.failed == DMOP_STEP_CHECK && strstr(rep.message, "sub-op >= 64") &&
+	      !rep.partial);
+	o.allowlist = NULL;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL && rep.failed == DMOP_STEP_CHECK);
+	o.nr_allowlist = 0;
+
+	o.flags = 1U << 7;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL);
+	o.flags = DMOP_SETUP_NO_CHROOT;
+	o.uid = 0;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL && strstr(rep.message, "root"));
+	o.uid = 131075;
+
+	o.flags = DMOP_SETUP_NO_IDS;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL &&
+	      strstr(rep.message, "no chroot directory"));
+	CHECK(mkdtemp(dir) != NULL);
+	o.chroot_dir = dir;
+	snprintf(file, sizeof(file), "%s/f", dir);
+	write_file(file, "x");
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -ENOTEMPTY);
+	CHECK(rep.failed == DMOP_STEP_CHECK && strstr(rep.message, dir));
+	unlink(file);
+
+	/* empty directory, but no Xen file at all */
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EINVAL &&
+	      strstr(rep.message, "no /dev/xen/privcmd"));
+	o.extra_fds = &null_fd;
+	o.nr_extra_fds = 1;
+	CHECK(dmop_after_setup(NULL, &o, &rep) == -EBADF);
+	CHECK(rep.failed == DMOP_STEP_CHECK && strstr(rep.message, "is not an open /dev/xen/privcmd"));
+	CHECK(!rep.partial && !rep.done);
+	rmdir(dir);
+	close(null_fd);
+
+	/* a driver without the restrict ioctl: refused, naming the driver */
+	{
+		struct dmop_handle *h;
+		int fake = open("/dev/null", O_RDWR);
+
+		o.flags = DMOP_SETUP_NO_IDS | DMOP_SETUP_NO_CHROOT | DMOP_SETUP_NO_RLIMITS;
+		o.extra_fds = NULL;
+		o.nr_extra_fds = 0;
+		CHECK(dmop_open_fds(&h, fake, -1) == 0);
+		CHECK(dmop_after_setup(h, &o, &rep) == -ENOTTY);
+		CHECK(rep.failed == DMOP_STEP_RESTRICT && !rep.partial);
+		CHECK(strstr(rep.message, "after-setup step 'restrict' failed: the loaded "
+			     "xen-privcmd driver has no restrict ioctl: load xen-dmop's "
+			     "xen-privcmd.ko") == rep.message);
+		CHECK(dmop_restricted_domid(h) == DMOP_DOMID_INVALID);
+		/* an allowlist on such a driver: refused in check, nothing done */
+		o.allowlist = allow;
+		o.nr_allowlist = 1;
+		CHECK(dmop_after_setup(h, &o, &rep) == -ENOTTY);
+		CHECK(rep.failed == DMOP_STEP_CHECK && !rep.partial && !rep.done);
+		CHECK(strstr(rep.message, "has no DMOP allowlist") != NULL);
+		o.allowlist = NULL;
+		o.nr_allowlist = 0;
+		dmop_close(h);
+	}
+
+	CHECK(!strcmp(dmop_step_name(DMOP_STEP_RESTRICT), "restrict"));
+	CHECK(!strcmp(dmop_step_name(DMOP_STEP_NO_NEW_PRIVS), "no_new_privs"));
+	CHECK(!strcmp(dmop_step_name(DMOP_STEP_COUNT), "?"));
+	CHECK(!strcmp(dmop_step_name((enum dmop_step)-1), "?"));
+}
+
+static void test_handle_without_xen(void)
+{
+	struct dmop_handle *h;
+	int fd = open("/dev/null", O_RDWR);
+
+	CHECK(dmop_open(&h, 1U << 5) == -EINVAL);
+	CHECK(dmop_open_fds(&h, 12345, -1) == -EBADF);
+	CHECK(dmop_open_fds(&h, fd, 12345) == -EBADF);
+	CHECK(dmop_open_fds(&h, fd, -1) == 0);
+	CHECK(dmop_privcmd_fd(h) == fd && dmop_evtchn_fd(h) == -1);
+	CHECK(dmop_restricted_domid(h) == DMOP_DOMID_INVALID);
+	CHECK(dmop_restrict(h, DMOP_DOMID_INVALID) == -EINVAL);
+	/* /dev/null has no such ioctl */
+	CHECK(dmop_restrict(h, 3) == -ENOTTY);
+	CHECK(dmop_nr_vcpus(h, 3, NULL) == -EINVAL);
+	CHECK(dmop_op_raw(h, 3, NULL, 1) == -EINVAL);
+	{
+		uint32_t ops[] = { 20, 64 };
+		struct dmop_audit a = { .sz = sizeof(a) };
+
+		CHECK(dmop_set_allowlist(h, ops, 1) == -ENOTTY);
+		CHECK(dmop_set_allowlist(h, ops, 2) == -EINVAL);
+		CHECK(dmop_set_allowlist(h, NULL, 1) == -EINVAL);
+		CHECK(dmop_set_allowlist_str(h, "nr_vcpus") == -ENOTTY);
+		CHECK(dmop_set_allowlist_str(h, "nr_vcpus,bogus") == -EINVAL);
+		CHECK(dmop_set_allowlist_str(h, "64") == -EINVAL);
+		CHECK(dmop_set_allowlist_str(h, NULL) == -EINVAL);
+		CHECK(dmop_query(h, &a) == -ENOTTY);
+		a.sz = sizeof(a) - 8;
+		CHECK(dmop_query(h, &a) == -EINVAL);
+		CHECK(dmop_query(h, NULL) == -EINVAL);
+		CHECK(dmop_query(NULL, &a) == -EINVAL);
+	}
+	dmop_close(h);
+	CHECK(fcntl(fd, F_GETFD) < 0 && errno == EBADF);
+	dmop_close(NULL);
+}
+
+/* ----------------------------------------------------------- packaging */
+
+static void test_packaging(void)
+{
+	char cmd[1024], sym[128], page[1024];
+	unsigned int exported = 0, mapped = 0;
+	FILE *p;
+
+	/* every exported symbol is in the map, is versioned and has a page */
+	snprintf(cmd, sizeof(cmd),
+		 "nm -D --defined-only %s/libdmop.so | awk '$2 == \"T\" {print $3}'", out_dir);
+	p = popen(cmd, "r");
+	while (p && fscanf(p, "%127s", sym) == 1) {
+		char *at = strchr(sym, '@');
+
+		exported++;
+		CHECK(at && !strcmp(at, "@@LIBDMOP_1.0"));
+		if (at)
+			*at = '\0';
+		CHECK(!strncmp(sym, "dmop_", 5));
+		snprintf(page, sizeof(page), "%s/man/%s.3", src_dir, sym);
+		if (access(page, F_OK))
+			printf("# no man page %s\n", page);
+		CHECK(!access(page, F_OK));
+	}
+	if (p)
+		pclose(p);
+	snprintf(cmd, sizeof(cmd), "grep -c '^\t\tdmop_' %s/libdmop.map", src_dir);
+	p = popen(cmd, "r");
+	CHECK(p && fscanf(p, "%u", &mapped) == 1);
+	if (p)
+		pclose(p);
+	CHECK(exported > 30 && exported == mapped);
+	/* internals stay hidden; the command's pieces are not in the library */
+	snprintf(cmd, sizeof(cmd), "nm -D %s/libdmop.so | grep -q -e dmop_fd_kind -e dmop_sz_check",
+		 out_dir);
+	CHECK(system(cmd) != 0);
+	snprintf(cmd, sizeof(cmd), "nm %s/libdmop.a | grep -q -e ' T cli_' -e ' T dmop_cli' -e status_scan -e status_print",
+		 out_dir);
+	CHECK(system(cmd) != 0);
+	/* the soname and the one version node */
+	snprintf(cmd, sizeof(cmd),
+		 "readelf -d %s/libdmop.so | grep -q 'Library soname: \\[libdmop.so.1\\]' && "
+		 "readelf -V %s/libdmop.so | grep -q 'Name: LIBDMOP_1.0' && "
+		 "! readelf -V %s/libdmop.so | grep -q 'Name: LIBDMOP_0'",
+		 out_dir, out_dir, out_dir);
+	CHECK(system(cmd) == 0);
+	/* the version the library says is its own (tools/libdmop/VERSION) */
+	snprintf(cmd, sizeof(cmd), "test -e %s/libdmop.so.$(cat %s/VERSION) && "
+		 "PKG_CONFIG_PATH=%s pkg-config --modversion libdmop | grep -qx \"$(cat %s/VERSION)\"",
+		 out_dir, src_dir, out_dir, src_dir);
+	CHECK(system(cmd) == 0);
+	/* link pages point at a page that exists; real pages render cleanly */
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s/man && for f in *.[137]; do t=$(sed -n 's|^\\.so man3/||p' $f); "
+		 "if [ -n \"$t\" ]; then [ -f \"$t\" ] || { echo \"# $f: $t missing\"; exit 1; }; "
+		 "else o=$(groff -man -ww -z $f 2>&1); [ -z \"$o\" ] || { echo \"# $o\"; exit 1; }; fi; done",
+		 src_dir);
+	CHECK(system(cmd) == 0);
+	snprintf(page, sizeof(page), "%s/man/libdmop.7", src_dir);
+	CHECK(!access(page, F_OK));
+	snprintf(page, sizeof(page), "%s/man/dmop.1", src_dir);
+	CHECK(!access(page, F_OK));
+	snprintf(cmd, sizeof(cmd), "PKG_CONFIG_PATH=%s pkg-config --libs libdmop | grep -q -- -ldmop",
+		 out_dir);
+	CHECK(system(cmd) == 0);
+}
+
+/*
+ * Installed as a user gets it: the header alone compiles as C99 and C++,
+ * and a program built with pkg-config runs against the shared library.
+ */
+static void test_installed(void)
+{
+	char cmd[2048], dir[] = "/tmp/libdmop-inst-XXXXXX";
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(cmd, sizeof(cmd),
+		 "MAKEFLAGS= make -s -C %s install OUT=%s DESTDIR=%s PREFIX=/opt/dmop "
+		 "LIBDIR=/opt/dmop/lib INCDIR=/opt/dmop/include BINDIR=/opt/dmop/bin "
+		 "MANDIR=/opt/dmop/share/man >/dev/null", src_dir, out_dir, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd),
+		 "printf '#include <libdmop.h>\nint main(void) { return 0; }\n' >%s/h.c && "
+		 "cc -std=c99 -pedantic -Wall -Wextra -Werror -I%s/opt/dmop/include -c -o %s/h.o %s/h.c && "
+		 "c++ -x c++ -Wall -Wextra -Werror -I%s/opt/dmop/include -c -o %s/hpp.o %s/h.c",
+		 dir, dir, dir, dir, dir, dir, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd),
+		 "printf '#include <errno.h>\n#include <string.h>\n#include <libdmop.h>\n"
+		 "int main(void) { struct dmop_handle *h;\n"
+		 "return strcmp(dmop_op_name(20), \"nr_vcpus\") || dmop_open(&h, 99) != -EINVAL; }\n'"
+		 " >%s/p.c && PKG_CONFIG_SYSROOT_DIR=%s PKG_CONFIG_LIBDIR=%s/opt/dmop/lib/pkgconfig "
+		 "cc -o %s/p %s/p.c $(PKG_CONFIG_SYSROOT_DIR=%s PKG_CONFIG_LIBDIR=%s/opt/dmop/lib/pkgconfig "
+		 "pkg-config --cflags --libs libdmop) && LD_LIBRARY_PATH=%s/opt/dmop/lib %s/p && "
+		 "LD_LIBRARY_PATH=%s/opt/dmop/lib ldd %s/p | grep -q 'libdmop.so.1 => %s/opt/dmop/lib/libdmop.so.1' && "
+		 "test -f %s/opt/dmop/share/man/man3/dmop_nr_vcpus.3 && test -x %s/opt/dmop/bin/dmop",
+		 dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: lib_test OUT_DIR SRC_DIR\n");
+		return 2;
+	}
+	out_dir = argv[1];
+	src_dir = argv[2];
+	test_op_names();
+	test_fdinfo();
+	test_fdinfo_audit();
+	test_sz_rules();
+	test_setup_checks();
+	test_handle_without_xen();
+	test_packaging();
+	test_installed();
+	printf("libdmop: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
