@@ -23,33 +23,21 @@
 
 #include "dmop-fault.h"
 #include "privcmd.h"
+#include "../../include/xen-dmop/dm-ops.h"
 
 #define CREATE_TRACE_POINTS
 #include "privcmd-trace.h"
 
-/* Xen 4.17's names for the DMOP sub-ops (XEN_DMOP_* in public/hvm/dm_op.h). */
+/*
+ * Xen 4.17's names for the DMOP sub-ops (XEN_DMOP_* in public/hvm/dm_op.h),
+ * from the table libdmop reads them back with.
+ */
 static const char *const privcmd_dm_op_names[] = {
-	[1] = "create_ioreq_server",
-	[2] = "get_ioreq_server_info",
-	[3] = "map_io_range_to_ioreq_server",
-	[4] = "unmap_io_range_from_ioreq_server",
-	[5] = "set_ioreq_server_state",
-	[6] = "destroy_ioreq_server",
-	[7] = "track_dirty_vram",
-	[8] = "set_pci_intx_level",
-	[9] = "set_isa_irq_level",
-	[10] = "set_pci_link_route",
-	[11] = "modified_memory",
-	[12] = "set_mem_type",
-	[13] = "inject_event",
-	[14] = "inject_msi",
-	[15] = "map_mem_type_to_ioreq_server",
-	[16] = "remote_shutdown",
-	[17] = "relocate_memory",
-	[18] = "pin_memory_cacheattr",
-	[19] = "set_irq_level",
-	[20] = "nr_vcpus",
+#define DM_OP DM_OP_NAME_INIT
+#include "../../include/xen-dmop/dm-ops.h"
 };
+
+static_assert(ARRAY_SIZE(privcmd_dm_op_names) <= PRIVCMD_AUDIT_NR_OPS);
 
 static const char *const privcmd_denied_names[PRIVCMD_DENIED_NR] = {
 	[PRIVCMD_DENIED_HYPERCALL] = "hypercall",

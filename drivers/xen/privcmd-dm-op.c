@@ -26,6 +26,7 @@
 #include "dmop-fault.h"
 #include "privcmd.h"
 #include "privcmd-trace.h"
+#include "../../include/xen-dmop/dm-ops.h"
 
 static unsigned int dm_op_max_nr_bufs = 16;
 module_param(dm_op_max_nr_bufs, uint, 0644);
@@ -41,35 +42,28 @@ MODULE_PARM_DESC(dm_op_buf_max_size,
 #define DM_OP_STACK_BUFS	4
 #define DM_OP_STACK_BYTES	192
 
-/*
- * DMOPs (xen/include/public/hvm/dm_op.h) that write nothing back: Xen only
- * reads their buffers. Everything else may write buffer 0 (its results or
- * continuation state); unknown ones may write anything.
- */
-#define DMOP_READ_ONLY	(BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(8) | BIT(9) | \
-			 BIT(10) | BIT(13) | BIT(14) | BIT(16) | BIT(18) |     \
-			 BIT(19))
-/*
- * DMOPs that may write buffer 0 only (map_mem_type_to_ioreq_server, 15,
- * keeps its continuation state there).
- */
-#define DMOP_WRITE_OP	(BIT(1) | BIT(2) | BIT(11) | BIT(12) | BIT(15) | BIT(17) | \
-			 BIT(20))
-#define DMOP_NR_KNOWN	21
-
 /* What the counters and the trace say when buffer 0 holds no sub-op. */
 #define DMOP_UNREADABLE	U32_MAX
+
+/* What Xen may write back, by sub-op (DM_OP_WRITES_*; 0: not in the table). */
+static const u8 dm_op_writes[] = {
+#define DM_OP DM_OP_WRITES_INIT
+#include "../../include/xen-dmop/dm-ops.h"
+};
 
 /* How many leading buffers Xen may write, given the sub-op. */
 static unsigned int dm_op_nr_written(u32 op, unsigned int num)
 {
 	if (op == DMOP_UNREADABLE)
 		return 0;	/* Xen refuses it before reading further */
-	if (op < DMOP_NR_KNOWN && (DMOP_READ_ONLY & BIT(op)))
+	switch (op < ARRAY_SIZE(dm_op_writes) ? dm_op_writes[op] : 0) {
+	case DM_OP_WRITES_NOTHING:
 		return 0;
-	if (op < DMOP_NR_KNOWN && (DMOP_WRITE_OP & BIT(op)))
+	case DM_OP_WRITES_BUF0:
 		return 1;
-	return num;
+	default:	/* any buffer, and sub-ops unknown to the table */
+		return num;
+	}
 }
 
 /*
