@@ -165,34 +165,25 @@ void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
 	kfree(sum);
 }
 
-long privcmd_ioctl_dm_op_allowlist(struct file *file, void __user *udata)
+/*
+ * IOCTL_PRIVCMD_DM_OP_ALLOWLIST, on the driver's copy of the argument: its
+ * size was checked by the dispatch (privcmd_ioctl_ext()).
+ */
+long privcmd_ioctl_dm_op_allowlist(struct file *file, void *arg, u32 usize)
 {
 	struct privcmd_file *pf = file->private_data;
-	struct privcmd_dm_op_allowlist req;
-	u32 usize;
+	const struct privcmd_dm_op_allowlist *req = arg;
 	u64 old;
-	int err;
 
-	BUILD_BUG_ON(sizeof(req) != PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1);
+	BUILD_BUG_ON(sizeof(*req) != PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1);
 
-	if (get_user(usize, (u32 __user *)udata))
-		return -EFAULT;
-	if (usize < PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1)
-		return -EINVAL;
-	/* As openat2(): no scanning of megabytes for a "bigger" struct. */
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	/* Extensible: a newer caller's extra bytes must be zero (E2BIG). */
-	err = copy_struct_from_user(&req, sizeof(req), udata, usize);
-	if (err)
-		return err;
-	if (req.flags || req.reserved[0] || req.reserved[1])
+	if (req->flags || req->reserved[0] || req->reserved[1])
 		return -EINVAL;
 
 	old = READ_ONCE(pf->dm_op_allowed);
 	do {
 		/* Only ever narrow: asking for a sub-op already gone fails. */
-		if (req.allowed & ~old)
+		if (req->allowed & ~old)
 			return -EPERM;
 		/*
 		 * Valid against the list as it is now: from here on sub-ops
@@ -200,45 +191,41 @@ long privcmd_ioctl_dm_op_allowlist(struct file *file, void __user *udata)
 		 * narrowed, never after, so no reader sees a wider state.
 		 */
 		WRITE_ONCE(pf->allowlist_set, true);
-	} while (!try_cmpxchg64(&pf->dm_op_allowed, &old, req.allowed));
+	} while (!try_cmpxchg64(&pf->dm_op_allowed, &old, req->allowed));
 
 	/*
 	 * DMOPs that passed the old list may still be on their way to Xen:
 	 * when this returns, none is (as RESTRICT waits for its calls).
 	 */
 	synchronize_srcu(&pf->dm_op_srcu);
-	trace_allowlist(old, req.allowed);
+	trace_allowlist(old, req->allowed);
 	return 0;
 }
 
-long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
+/*
+ * IOCTL_PRIVCMD_AUDIT_QUERY, into the driver's copy of the argument, which
+ * the dispatch (privcmd_ioctl_ext()) checked and copies back.
+ */
+long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize)
 {
 	struct privcmd_file *pf = file->private_data;
-	struct privcmd_audit_query __user *uq = udata;
+	struct privcmd_audit_query *q = arg;
 	struct privcmd_counters *sum;
-	struct privcmd_audit_query *q;
-	u32 usize, uflags;
 	unsigned int i;
-	long rc = 0;
 
 	BUILD_BUG_ON(sizeof(*q) != PRIVCMD_AUDIT_QUERY_SIZE_V1);
 	BUILD_BUG_ON(ARRAY_SIZE(q->denied) < PRIVCMD_DENIED_NR);
 
-	if (get_user(usize, &uq->size) || get_user(uflags, &uq->flags))
-		return -EFAULT;
-	if (usize < PRIVCMD_AUDIT_QUERY_SIZE_V1 || uflags)
+	if (q->flags)
 		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
 
-	q = DMOP_ALLOC(kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT));
 	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
-	if (!q || !sum) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	if (!sum)
+		return -ENOMEM;
 	privcmd_audit_sum(pf, sum);
 
+	/* Only size and flags are input: every other field is ours to fill. */
+	memset(q, 0, sizeof(*q));
 	q->size = min_t(u32, usize, sizeof(*q));
 	q->version = PRIVCMD_AUDIT_QUERY_VERSION;
 	q->restricted_domid = privcmd_restricted_domid(pf);
@@ -257,11 +244,6 @@ long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
 	for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++)
 		q->dm_ops += sum->calls[i];
 
-	if (copy_to_user(uq, q, q->size) ||
-	    (usize > q->size && clear_user((u8 __user *)uq + q->size, usize - q->size)))
-		rc = -EFAULT;
-out:
 	kfree(sum);
-	kfree(q);
-	return rc;
+	return 0;
 }
