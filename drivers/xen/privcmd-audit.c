@@ -107,7 +107,7 @@ void privcmd_audit_denied(struct file *file, unsigned int cmd, unsigned int targ
 	this_cpu_inc(pf->stats->denied[reason]);
 	if (cmd == IOCTL_PRIVCMD_DM_OP)
 		this_cpu_inc(pf->stats->dm_ops_denied);
-	trace_denied(_IOC_NR(cmd), target, privcmd_restricted_domid(pf), op, reason);
+	trace_privcmd_denied(_IOC_NR(cmd), target, privcmd_restricted_domid(pf), op, reason);
 }
 
 void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
@@ -198,7 +198,7 @@ long privcmd_ioctl_dm_op_allowlist(struct file *file, void *arg, u32 usize)
 	 * when this returns, none is (as RESTRICT waits for its calls).
 	 */
 	synchronize_srcu(&pf->dm_op_srcu);
-	trace_allowlist(old, req->allowed);
+	trace_privcmd_allowlist(old, req->allowed);
 	return 0;
 }
 

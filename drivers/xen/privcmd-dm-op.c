@@ -150,7 +150,7 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 	this_cpu_inc(pf->stats->calls[i]);
 	if (rc < 0)
 		this_cpu_inc(pf->stats->failures[i]);
-	trace_dm_op(dom, op, num, rc);
+	trace_privcmd_dm_op(dom, op, num, rc);
 	srcu_read_unlock(&pf->dm_op_srcu, idx);
 
 	nr_written = dm_op_nr_written(op, num);

@@ -395,8 +395,9 @@ struct privcmd_audit_query {
  * restriction: dup(), fork() and SCM_RIGHTS share it. Afterwards a DM_OP
  * whose sub-op (read from the driver's own copy of buffer 0, the bytes Xen
  * is given) is not allowed fails with EPERM before any hypercall, and is
- * counted ("privcmd.denied.allowlist") and traced (xen_privcmd:denied).
- * Concurrent calls compose: each either narrows the list it found or fails.
+ * counted ("privcmd.denied.allowlist") and traced
+ * (xen_privcmd:privcmd_denied). Concurrent calls compose: each either
+ * narrows the list it found or fails.
  * Needs no privilege beyond holding the file; works on a restricted file.
  *
  * Errors: EFAULT the argument cannot be read; EINVAL @size is smaller than
