@@ -64,8 +64,8 @@ endef
 $(addprefix modules-,$(SERIES)): modules-%:
 	$(call kmod-build,$*,$(BUILD)/$*/kmod,)
 
-# The allocation-failure injection test build (drivers/xen/dmop-fault.h), for
-# `scripts/vm/run --impl fault`; never installed.
+# The allocation-failure injection test build (drivers/xen/xdm-fault-inject.h),
+# for `scripts/vm/run --impl fault`; never installed.
 $(addprefix modules-fault-,$(SERIES)): modules-fault-%:
 	$(call kmod-build,$*,$(BUILD)/$*/kmod-fault,XEN_DMOP_FAULT_INJECT=1)
 

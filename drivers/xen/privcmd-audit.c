@@ -21,7 +21,7 @@
 
 #include <xen/interface/xen.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "privcmd.h"
 #include "../../include/xen-dmop/dm-ops.h"
 
@@ -60,10 +60,10 @@ int privcmd_audit_open(struct privcmd_file *pf)
 {
 	int err;
 
-	pf->stats = DMOP_ALLOC(alloc_percpu_gfp(struct privcmd_counters, GFP_KERNEL_ACCOUNT));
+	pf->stats = XDM_FAULT_ALLOC(alloc_percpu_gfp(struct privcmd_counters, GFP_KERNEL_ACCOUNT));
 	if (!pf->stats)
 		return -ENOMEM;
-	err = DMOP_ALLOC_INT(init_srcu_struct(&pf->dm_op_srcu));
+	err = XDM_FAULT_ALLOC_INT(init_srcu_struct(&pf->dm_op_srcu));
 	if (err) {
 		free_percpu(pf->stats);
 		return err;
@@ -119,7 +119,7 @@ void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
 	unsigned int i;
 	bool first;
 
-	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
+	sum = XDM_FAULT_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
 	if (!sum)
 		return;
 	privcmd_audit_sum(pf, sum);
@@ -219,7 +219,7 @@ long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize)
 	if (q->flags)
 		return -EINVAL;
 
-	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
+	sum = XDM_FAULT_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
 	if (!sum)
 		return -ENOMEM;
 	privcmd_audit_sum(pf, sum);

@@ -23,7 +23,7 @@
 #include <xen/interface/hvm/dm_op.h>
 #include <xen/xen-ops.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "privcmd.h"
 #include "privcmd-trace.h"
 #include "../../include/xen-dmop/dm-ops.h"
@@ -188,8 +188,8 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 	}
 
 	if (op.num > DM_OP_STACK_BUFS) {
-		kbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL_ACCOUNT));
-		xbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL_ACCOUNT));
+		kbufs = XDM_FAULT_ALLOC(kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL_ACCOUNT));
+		xbufs = XDM_FAULT_ALLOC(kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL_ACCOUNT));
 		if (!kbufs || !xbufs) {
 			rc = -ENOMEM;
 			goto out;
@@ -202,7 +202,7 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 		goto out;
 	}
 	if (total > DM_OP_STACK_BYTES) {
-		bounce = DMOP_ALLOC(kvmalloc(total, GFP_KERNEL_ACCOUNT | __GFP_NOWARN));
+		bounce = XDM_FAULT_ALLOC(kvmalloc(total, GFP_KERNEL_ACCOUNT | __GFP_NOWARN));
 		if (!bounce) {
 			rc = -ENOMEM;
 			goto out;

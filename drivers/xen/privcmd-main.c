@@ -20,7 +20,7 @@
 
 #include <xen/xen.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "privcmd.h"
 
 #define PRIVCMD_NODE "xen/privcmd"
@@ -121,7 +121,7 @@ static long privcmd_ioctl_ext(struct file *file, const struct privcmd_ioctl_desc
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
 	if (desc->size > sizeof(stack)) {
-		karg = DMOP_ALLOC(kmalloc(desc->size, GFP_KERNEL_ACCOUNT));
+		karg = XDM_FAULT_ALLOC(kmalloc(desc->size, GFP_KERNEL_ACCOUNT));
 		if (!karg)
 			return -ENOMEM;
 	}
@@ -177,7 +177,7 @@ int privcmd_open(struct inode *inode, struct file *file)
 	struct privcmd_file *pf;
 	int err;
 
-	pf = DMOP_ALLOC(kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT));
+	pf = XDM_FAULT_ALLOC(kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT));
 	if (!pf)
 		return -ENOMEM;
 	privcmd_restrict_open(pf);
