@@ -10,7 +10,8 @@
 #   make vm-6.1          the VM suite on one series (IMPL=intree runs it on the distro's modules)
 #   make modules-fault-6.1  the allocation-failure injection test build (scripts/vm/run --impl fault)
 #   make lint            sparse (C=2) on every series, checkpatch --strict, make docs
-#   make docs            Documentation/ built with Sphinx -W, kernel-doc -Wall on our sources
+#   make docs            Documentation/ built with Sphinx -W (ioctl references pulled from
+#                        the uapi headers' kernel-doc), kernel-doc -Wall on our sources
 #   make bench           in-tree vs our drivers, side by side in one VM boot per series
 #   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
 #   make soak            the VM suite many times per series: its pass rate
@@ -64,8 +65,8 @@ endef
 $(addprefix modules-,$(SERIES)): modules-%:
 	$(call kmod-build,$*,$(BUILD)/$*/kmod,)
 
-# The allocation-failure injection test build (drivers/xen/dmop-fault.h), for
-# `scripts/vm/run --impl fault`; never installed.
+# The allocation-failure injection test build (drivers/xen/xdm-fault-inject.h),
+# for `scripts/vm/run --impl fault`; never installed.
 $(addprefix modules-fault-,$(SERIES)): modules-fault-%:
 	$(call kmod-build,$*,$(BUILD)/$*/kmod-fault,XEN_DMOP_FAULT_INJECT=1)
 
@@ -93,8 +94,8 @@ sparse:
 checkpatch: tools
 	@scripts/checkpatch $(TOOLS)
 
-docs:
-	@scripts/docs-check $(BUILD)/docs
+docs: tools
+	@scripts/docs-check $(BUILD)/docs $(TOOLS)
 
 lint: sparse checkpatch docs
 

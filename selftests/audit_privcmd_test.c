@@ -528,49 +528,6 @@ TEST_F(audit, allowlist_concurrent_narrowers_compose)
 	}
 }
 
-TEST_F(audit, allowlist_struct_checks)
-{
-	struct {
-		struct privcmd_dm_op_allowlist a;
-		uint64_t tail;
-	} big;
-	struct privcmd_dm_op_allowlist a;
-	struct privcmd_audit_query q;
-
-	EXPECT_EQ(32U, sizeof(struct privcmd_dm_op_allowlist));
-	EXPECT_EQ((unsigned long)_IOW('P', 0x40, struct privcmd_dm_op_allowlist),
-		  (unsigned long)IOCTL_PRIVCMD_DM_OP_ALLOWLIST);
-	UPSTREAM_OR_RETURN("DMOP allowlist");
-
-#define TRY(expect, field, value) do {						\
-		a = (struct privcmd_dm_op_allowlist){ .size = sizeof(a), .allowed = 1 }; \
-		a.field = value;						\
-		EXPECT_EQ(expect, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &a)); \
-	} while (0)
-	TRY(-EINVAL, size, 0);
-	TRY(-EINVAL, size, PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1 - 8);
-	TRY(-EINVAL, flags, 1);
-	TRY(-EINVAL, reserved[0], 1);
-	TRY(-EINVAL, reserved[1], 1ULL << 63);
-	TRY(-E2BIG, size, 1U << 20);
-#undef TRY
-	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, NULL));
-	/* A newer caller's bigger struct: zero tail accepted, anything else E2BIG. */
-	memset(&big, 0, sizeof(big));
-	big.a.size = sizeof(big);
-	big.a.allowed = ~0ULL;
-	big.tail = 1;
-	EXPECT_EQ(-E2BIG, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &big));
-	/* None of the refusals changed anything. */
-	ASSERT_EQ(0, audit_query(self->fd, &q));
-	EXPECT_EQ(~0ULL, q.allowed);
-	EXPECT_EQ(0U, q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
-	big.tail = 0;
-	EXPECT_EQ(0, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &big));
-	ASSERT_EQ(0, audit_query(self->fd, &q));
-	EXPECT_NE(0U, q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
-}
-
 /* The allowlist and the restriction compose; each refusal has its reason. */
 TEST_F(audit, allowlist_on_restricted_file)
 {
@@ -638,38 +595,263 @@ TEST_F(audit, query_matches_fdinfo)
 	EXPECT_EQ(q.calls[XEN_DMOP_nr_vcpus], calls);
 }
 
-TEST_F(audit, query_struct_checks)
+/* ---- the size rules of the size-prefixed ioctls, from one table ---- */
+
+/* An input field that must be 0 (EINVAL otherwise). */
+struct ext_field {
+	const char *name;
+	size_t off, len;
+};
+
+#define EXT_FIELD(type, member) \
+	{ #member, offsetof(type, member), sizeof(((type *)0)->member) }
+
+/**
+ * struct ext_ioctl - a size-prefixed ioctl of ours, as its size rules see it.
+ * @name: for the messages.
+ * @cmd: the command number.
+ * @min_size: the first version's size (PRIVCMD_*_SIZE_V1).
+ * @size: the driver's struct (sizeof() of the uapi header's).
+ * @out: the argument is written back: the caller's bytes past the driver's
+ *	struct are output (zeroed), not input that must be zero.
+ * @zero: the input fields that must be 0 (up to four; name NULL ends).
+ * @fill: write a valid argument of @size bytes (size field included).
+ * @refused_nothing: after the refusals, the file is as it was opened.
+ * @check: after a success, what the call did (@arg: the caller's struct).
+ */
+struct ext_ioctl {
+	const char *name;
+	unsigned long cmd;
+	uint32_t min_size, size;
+	bool out;
+	struct ext_field zero[4];
+	void (*fill)(void *arg);
+	bool (*refused_nothing)(int fd);
+	void (*check)(struct __test_metadata *_metadata, int fd, const void *arg);
+};
+
+static void allowlist_fill(void *arg)
 {
-	struct {
-		struct privcmd_audit_query q;
-		unsigned char tail[40];
-	} big;
+	/* all of them: allowed on a fresh file, but it sets the allowlist */
+	*(struct privcmd_dm_op_allowlist *)arg = (struct privcmd_dm_op_allowlist){
+		.size = sizeof(struct privcmd_dm_op_allowlist), .allowed = ~0ULL,
+	};
+}
+
+static bool allowlist_refused_nothing(int fd)
+{
 	struct privcmd_audit_query q;
 
-	UPSTREAM_OR_RETURN("audit query");
-	memset(&q, 0, sizeof(q));
-	q.size = PRIVCMD_AUDIT_QUERY_SIZE_V1 - 8;
-	EXPECT_EQ(-EINVAL, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q));
-	q.size = sizeof(q);
-	q.flags = 1;
-	EXPECT_EQ(-EINVAL, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q));
-	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, NULL));
-	q.flags = 0;
-	q.size = 1U << 20;
-	EXPECT_EQ(-E2BIG, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &q));
+	return !audit_query(fd, &q) && q.allowed == ~0ULL &&
+	       !(q.state & PRIVCMD_AUDIT_ALLOWLIST_SET) &&
+	       audit_fdinfo_num(fd, "privcmd.denied.allowlist") == 0;
+}
 
-	/* A newer caller's bigger struct: filled up to ours, the tail zeroed. */
-	memset(&big, 0xff, sizeof(big));
-	big.q.size = sizeof(big);
-	big.q.flags = 0;
-	ASSERT_EQ(0, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, &big));
-	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, big.q.size);
-	EXPECT_EQ(1U, big.q.version);
-	EXPECT_EQ(PC_DOMID_INVALID, big.q.restricted_domid);
-	EXPECT_EQ(0U, big.q.state);
-	EXPECT_EQ(~0ULL, big.q.allowed);
-	for (size_t i = 0; i < sizeof(big.tail); i++)
-		EXPECT_EQ(0, big.tail[i]);
+static void allowlist_check(struct __test_metadata *_metadata, int fd, const void *arg)
+{
+	struct privcmd_audit_query q;
+
+	ASSERT_EQ(0, audit_query(fd, &q));
+	EXPECT_NE(0U, q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
+	EXPECT_EQ(~0ULL, q.allowed);
+}
+
+static void query_fill(void *arg)
+{
+	struct privcmd_audit_query *q = arg;
+
+	/* only size and flags are read: the rest is garbage to overwrite */
+	memset(q, 0xa5, sizeof(*q));
+	q->size = sizeof(*q);
+	q->flags = 0;
+}
+
+static bool query_refused_nothing(int fd)
+{
+	return audit_fdinfo_num(fd, "privcmd.dm_ops") == 0;
+}
+
+static void query_check(struct __test_metadata *_metadata, int fd, const void *arg)
+{
+	const struct privcmd_audit_query *q = arg;
+
+	/* the size the driver filled in, not the caller's */
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, q->size);
+	EXPECT_EQ(0U, q->flags);
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_VERSION, q->version);
+	EXPECT_EQ(0U, q->state);
+	EXPECT_EQ(PC_DOMID_INVALID, q->restricted_domid);
+	EXPECT_EQ(0, q->reserved0);
+	EXPECT_EQ(0U, q->reserved1);
+	EXPECT_EQ(~0ULL, q->allowed);
+	EXPECT_EQ(0U, q->dm_ops);
+	EXPECT_EQ(0U, q->dm_ops_denied);
+	EXPECT_EQ(0U, q->mapped_pages);
+	for (int i = 0; i < PRIVCMD_AUDIT_DENIED_SLOTS; i++)
+		EXPECT_EQ(0U, q->denied[i]);
+	for (int i = 0; i < PRIVCMD_AUDIT_NR_OPS; i++)
+		EXPECT_EQ(0U, q->calls[i] | q->failures[i]);
+	EXPECT_EQ(0U, q->calls_other | q->failures_other);
+}
+
+static const struct ext_ioctl ext_ioctls[] = {
+	{
+		.name = "DM_OP_ALLOWLIST",
+		.cmd = IOCTL_PRIVCMD_DM_OP_ALLOWLIST,
+		.min_size = PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1,
+		.size = sizeof(struct privcmd_dm_op_allowlist),
+		.zero = {
+			EXT_FIELD(struct privcmd_dm_op_allowlist, flags),
+			EXT_FIELD(struct privcmd_dm_op_allowlist, reserved[0]),
+			EXT_FIELD(struct privcmd_dm_op_allowlist, reserved[1]),
+		},
+		.fill = allowlist_fill,
+		.refused_nothing = allowlist_refused_nothing,
+		.check = allowlist_check,
+	},
+	{
+		.name = "AUDIT_QUERY",
+		.cmd = IOCTL_PRIVCMD_AUDIT_QUERY,
+		.min_size = PRIVCMD_AUDIT_QUERY_SIZE_V1,
+		.size = sizeof(struct privcmd_audit_query),
+		.out = true,
+		.zero = { EXT_FIELD(struct privcmd_audit_query, flags) },
+		.fill = query_fill,
+		.refused_nothing = query_refused_nothing,
+		.check = query_check,
+	},
+};
+
+/* The ioctl on a fresh valid argument at @arg whose size field is @usize. */
+static long ext_call(const struct ext_ioctl *e, int fd, void *arg, uint32_t usize)
+{
+	e->fill(arg);
+	memcpy(arg, &usize, sizeof(usize));
+	return privcmd_ioctl(fd, e->cmd, arg);
+}
+
+/*
+ * Every size-prefixed ioctl follows the same rules (privcmd_ioctl_ext()),
+ * with otherwise valid arguments: the u32 at offset 0 is the caller's size;
+ * below the first version EINVAL, above a page E2BIG; the caller's bytes
+ * past the driver's struct must be zero (E2BIG) unless the struct is output,
+ * then they are zeroed; nothing past the caller's size is touched; nothing
+ * refused changes the file.
+ */
+TEST_F(audit, size_prefixed_ioctls)
+{
+	const uint32_t page = getpagesize();
+	const uint32_t too_small[] = { 0, 1, 4, 8 };
+	const uint32_t too_big[] = { page + 1, 2 * page, 1U << 20, UINT32_MAX };
+	const uint32_t larger[] = { 1, 8, 40, 1024, page };
+	unsigned char *map, *end;
+
+	/* the table covers every size-prefixed ioctl: _IOW/_IOWR, 0x40 up */
+	for (size_t i = 0; i < ARRAY_SIZE(ext_ioctls); i++) {
+		const struct ext_ioctl *e = &ext_ioctls[i];
+
+		EXPECT_EQ(e->size, _IOC_SIZE(e->cmd)) TH_LOG("%s", e->name);
+		EXPECT_EQ((unsigned long)'P', _IOC_TYPE(e->cmd));
+		EXPECT_EQ(0x40 + i, _IOC_NR(e->cmd)) TH_LOG("%s", e->name);
+		EXPECT_EQ(e->out ? _IOC_READ | _IOC_WRITE : _IOC_WRITE, _IOC_DIR(e->cmd));
+		EXPECT_LE(8U, e->min_size);
+		EXPECT_LE(e->min_size, e->size);
+	}
+	EXPECT_EQ(32U, sizeof(struct privcmd_dm_op_allowlist));
+	EXPECT_EQ(1160U, sizeof(struct privcmd_audit_query));
+	UPSTREAM_OR_RETURN("size-prefixed ioctls");
+
+	/* two pages, the second one inaccessible */
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+	end = map + page;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ext_ioctls); i++) {
+		const struct ext_ioctl *e = &ext_ioctls[i];
+		int fd = privcmd_open();
+		unsigned char *arg;
+		uint32_t usize;
+
+		ASSERT_LE(0, fd) TH_LOG("%s", e->name);
+
+		/* below the first version */
+		for (size_t k = 0; k < ARRAY_SIZE(too_small); k++)
+			EXPECT_EQ(-EINVAL, ext_call(e, fd, map, too_small[k]));
+		EXPECT_EQ(-EINVAL, ext_call(e, fd, map, e->min_size - 8));
+		EXPECT_EQ(-EINVAL, ext_call(e, fd, map, e->min_size - 1));
+		/* beyond a page, whatever lies there */
+		for (size_t k = 0; k < ARRAY_SIZE(too_big); k++)
+			EXPECT_EQ(-E2BIG, ext_call(e, fd, map, too_big[k]));
+		/* input fields that must be zero */
+		for (const struct ext_field *f = e->zero; f->name; f++) {
+			for (size_t b = 0; b < f->len; b++) {
+				e->fill(map);
+				map[f->off + b] = 0x80;
+				EXPECT_EQ(-EINVAL, privcmd_ioctl(fd, e->cmd, map))
+					TH_LOG("%s byte %zu", f->name, b);
+			}
+		}
+
+		/* unreadable: the size, the struct, the caller's tail */
+		EXPECT_EQ(-EFAULT, privcmd_ioctl(fd, e->cmd, NULL));
+		EXPECT_EQ(-EFAULT, privcmd_ioctl(fd, e->cmd, end));
+		EXPECT_EQ(-EFAULT, privcmd_ioctl(fd, e->cmd, end - 2));
+		memcpy(end - 4, &e->size, 4);
+		EXPECT_EQ(-EFAULT, privcmd_ioctl(fd, e->cmd, end - 4));
+		arg = end - e->size;
+		EXPECT_EQ(-EFAULT, ext_call(e, fd, arg, e->size + 8));
+		EXPECT_EQ(-EFAULT, ext_call(e, fd, arg, page));
+
+		if (!e->out) {
+			/* a newer caller's bytes past ours: zero or E2BIG */
+			arg = map;
+			memset(map, 0, page);
+			for (usize = e->size + 1; usize <= page; usize += usize < e->size + 16 ? 1 : 509) {
+				map[usize - 1] = 1;
+				EXPECT_EQ(-E2BIG, ext_call(e, fd, arg, usize))
+					TH_LOG("%s size %u", e->name, usize);
+				map[usize - 1] = 0;
+			}
+			map[page - 1] = 0x80;
+			EXPECT_EQ(-E2BIG, ext_call(e, fd, arg, page));
+			map[page - 1] = 0;
+		}
+		EXPECT_TRUE(e->refused_nothing(fd)) TH_LOG("%s", e->name);
+
+		/* accepted: the first version, exactly ours, a larger one (to a page) */
+		memset(map, 0, page);
+		ASSERT_EQ(0, ext_call(e, fd, map, e->min_size)) TH_LOG("%s", e->name);
+		memset(map, 0, page);
+		ASSERT_EQ(0, ext_call(e, fd, map, e->size)) TH_LOG("%s", e->name);
+		e->check(_metadata, fd, map);
+		for (size_t k = 0; k < ARRAY_SIZE(larger); k++) {
+			usize = e->size + larger[k] < page ? e->size + larger[k] : page;
+			/* output: whatever was there is zeroed; input: must be zero */
+			memset(map, e->out ? 0xff : 0, page);
+			ASSERT_EQ(0, ext_call(e, fd, map, usize)) TH_LOG("%s size %u", e->name, usize);
+			e->check(_metadata, fd, map);
+			/* the tail up to the caller's size, nothing beyond */
+			for (uint32_t b = e->size; b < page; b++) {
+				unsigned char want = b < usize || !e->out ? 0 : 0xff;
+
+				if (map[b] != want) {
+					EXPECT_EQ(want, map[b])
+						TH_LOG("%s size %u: byte %u", e->name, usize, b);
+					break;
+				}
+			}
+		}
+		/* input: the call read, never wrote, the caller's struct */
+		if (!e->out) {
+			e->fill(map);
+			memcpy(map + e->size, "\0\0\0\0", 4);
+			ASSERT_EQ(0, ext_call(e, fd, map, e->size + 4));
+			EXPECT_EQ(e->size + 4, *(uint32_t *)map);
+		}
+		close(fd);
+	}
+	munmap(map, 2 * page);
 }
 
 /* ---- mapped pages ---- */

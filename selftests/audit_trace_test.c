@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The audit tracepoints of both drivers, read through tracefs in a private
- * instance: xen_privcmd:{dm_op,denied,restrict,allowlist} and
- * xen_evtchn:{restrict,denied}. The in-tree drivers have none: there the
- * tests assert that the event systems do not exist and print "# DIFF:".
+ * instance: xen_privcmd:privcmd_{dm_op,denied,restrict,allowlist} and
+ * xen_evtchn:evtchn_{restrict,denied}: each event's name says which driver
+ * speaks. The in-tree drivers have none: there the tests assert that the
+ * event systems do not exist and print "# DIFF:".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -69,7 +70,16 @@ static bool start(struct __test_metadata *_metadata, FIXTURE_DATA(trace) *self,
 
 TEST_F(trace, events_exist_and_start_disabled)
 {
-	static const char *const events[] = { "dm_op", "denied", "restrict", "allowlist" };
+	static const char *const events[] = {
+		"xen_privcmd/privcmd_dm_op", "xen_privcmd/privcmd_denied",
+		"xen_privcmd/privcmd_restrict", "xen_privcmd/privcmd_allowlist",
+		"xen_evtchn/evtchn_restrict", "xen_evtchn/evtchn_denied",
+	};
+	/* the names without the driver's prefix are gone */
+	static const char *const old[] = {
+		"xen_privcmd/dm_op", "xen_privcmd/denied", "xen_privcmd/restrict",
+		"xen_privcmd/allowlist", "xen_evtchn/restrict", "xen_evtchn/denied",
+	};
 	char path[256], val[8] = "";
 	FILE *f;
 
@@ -80,15 +90,17 @@ TEST_F(trace, events_exist_and_start_disabled)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-		snprintf(path, sizeof(path), AUDIT_TRACEFS "/events/xen_privcmd/%s/enable",
-			 events[i]);
+		snprintf(path, sizeof(path), AUDIT_TRACEFS "/events/%s/enable", events[i]);
 		f = fopen(path, "r");
 		ASSERT_NE(NULL, f) TH_LOG("%s", path);
 		EXPECT_NE(NULL, fgets(val, sizeof(val), f));
 		EXPECT_EQ('0', val[0]) TH_LOG("%s is on by default", events[i]);
 		fclose(f);
 	}
-	EXPECT_TRUE(audit_trace_system_exists("xen_evtchn"));
+	for (size_t i = 0; i < sizeof(old) / sizeof(old[0]); i++) {
+		snprintf(path, sizeof(path), AUDIT_TRACEFS "/events/%s", old[i]);
+		EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s exists", path);
+	}
 }
 
 TEST_F(trace, dm_op_success_and_failure)
@@ -107,9 +119,9 @@ TEST_F(trace, dm_op_success_and_failure)
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);
 	snprintf(want, sizeof(want), "domid=%u ", self->g.domid);
-	EXPECT_EQ(1, LINES(text, " dm_op: ", want, "op=20 nr_bufs=1 result=0"));
-	EXPECT_EQ(1, LINES(text, " dm_op: ", want, "op=1000 nr_bufs=1 result=-95"));
-	EXPECT_EQ(2, LINES(text, " dm_op: "));
+	EXPECT_EQ(1, LINES(text, " privcmd_dm_op: ", want, "op=20 nr_bufs=1 result=0"));
+	EXPECT_EQ(1, LINES(text, " privcmd_dm_op: ", want, "op=1000 nr_bufs=1 result=-95"));
+	EXPECT_EQ(2, LINES(text, " privcmd_dm_op: "));
 	free(text);
 }
 
@@ -137,18 +149,18 @@ TEST_F(trace, denied_by_each_reason)
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);
 	snprintf(restricted, sizeof(restricted), "restricted=%u ", self->g.domid);
-	EXPECT_EQ(1, LINES(text, " denied: ioctl=hypercall target=32756 ", restricted,
+	EXPECT_EQ(1, LINES(text, " privcmd_denied: ioctl=hypercall target=32756 ", restricted,
 			   "reason=hypercall"));
 	snprintf(target, sizeof(target), "target=%u ", PC_DOMID_NONE);
-	EXPECT_EQ(1, LINES(text, " denied: ioctl=dm_op ", target, restricted, "reason=domid"));
-	EXPECT_EQ(1, LINES(text, " denied: ioctl=mmapbatch_v2 target=0 ", restricted,
+	EXPECT_EQ(1, LINES(text, " privcmd_denied: ioctl=dm_op ", target, restricted, "reason=domid"));
+	EXPECT_EQ(1, LINES(text, " privcmd_denied: ioctl=mmapbatch_v2 target=0 ", restricted,
 			   "reason=domid"));
 	snprintf(target, sizeof(target), "target=%u ", self->g.domid);
-	EXPECT_EQ(1, LINES(text, " denied: ioctl=dm_op ", target, restricted, "op=1 ",
+	EXPECT_EQ(1, LINES(text, " privcmd_denied: ioctl=dm_op ", target, restricted, "op=1 ",
 			   "reason=allowlist"));
-	EXPECT_EQ(4, LINES(text, " denied: "));
+	EXPECT_EQ(4, LINES(text, " privcmd_denied: "));
 	/* Nothing refused went to Xen. */
-	EXPECT_EQ(0, LINES(text, " dm_op: "));
+	EXPECT_EQ(0, LINES(text, " privcmd_dm_op: "));
 	munmap(area, getpagesize());
 	free(text);
 }
@@ -170,13 +182,13 @@ TEST_F(trace, restrict_and_allowlist)
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);
 	snprintf(want, sizeof(want), "domid=%u again=0", self->g.domid);
-	EXPECT_EQ(1, LINES(text, " restrict: ", want));
+	EXPECT_EQ(1, LINES(text, " privcmd_restrict: ", want));
 	snprintf(want, sizeof(want), "domid=%u again=1", self->g.domid);
-	EXPECT_EQ(1, LINES(text, " restrict: ", want));
-	EXPECT_EQ(2, LINES(text, " restrict: "));
-	EXPECT_EQ(1, LINES(text, " allowlist: old=0xffffffffffffffff allowed=0x300"));
-	EXPECT_EQ(1, LINES(text, " allowlist: old=0x300 allowed=0x100"));
-	EXPECT_EQ(2, LINES(text, " allowlist: "));
+	EXPECT_EQ(1, LINES(text, " privcmd_restrict: ", want));
+	EXPECT_EQ(2, LINES(text, " privcmd_restrict: "));
+	EXPECT_EQ(1, LINES(text, " privcmd_allowlist: old=0xffffffffffffffff allowed=0x300"));
+	EXPECT_EQ(1, LINES(text, " privcmd_allowlist: old=0x300 allowed=0x100"));
+	EXPECT_EQ(2, LINES(text, " privcmd_allowlist: "));
 	free(text);
 }
 
@@ -201,13 +213,13 @@ TEST_F(trace, evtchn_restrict_and_denied)
 
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);
-	snprintf(want, sizeof(want), " restrict: domid=%u", self->g.domid);
+	snprintf(want, sizeof(want), " evtchn_restrict: domid=%u", self->g.domid);
 	EXPECT_EQ(1, LINES(text, want));
 	snprintf(restricted, sizeof(restricted), "restricted=%u", self->g.domid);
-	EXPECT_EQ(1, LINES(text, " denied: ioctl=virq target=32756 ", restricted));
-	EXPECT_EQ(1, LINES(text, " denied: ioctl=unbound_port target=32756 ", restricted));
-	EXPECT_EQ(1, LINES(text, " denied: ioctl=interdomain target=0 ", restricted));
-	EXPECT_EQ(3, LINES(text, " denied: "));
+	EXPECT_EQ(1, LINES(text, " evtchn_denied: ioctl=virq target=32756 ", restricted));
+	EXPECT_EQ(1, LINES(text, " evtchn_denied: ioctl=unbound_port target=32756 ", restricted));
+	EXPECT_EQ(1, LINES(text, " evtchn_denied: ioctl=interdomain target=0 ", restricted));
+	EXPECT_EQ(3, LINES(text, " evtchn_denied: "));
 	free(text);
 	close(efd);
 }

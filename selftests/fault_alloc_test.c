@@ -2,7 +2,7 @@
 /*
  * Every allocation of our drivers fails in turn (the fault-injection test
  * build only: make modules-fault-SERIES, scripts/vm/run --impl fault; see
- * drivers/xen/dmop-fault.h). For each module and N = 1, 2, 3, ... the
+ * drivers/xen/xdm-fault-inject.h). For each module and N = 1, 2, 3, ... the
  * module's fail_nth is set to N and a workload that reaches every
  * allocation site of that module runs against a real HVM guest; until a
  * round ends without an injected failure (fail_hits unchanged). Each call

@@ -4,9 +4,9 @@
  * issuing DMOPs and mappings to both while another thread restricts the
  * file to one; close and munmap racing calls in flight; processes killed
  * in the middle of calls. After each: no call that started after the
- * restriction reached the other guest (and, on our driver, the dm_op
- * tracepoint names no other domain after the restrict tracepoint), the
- * counters add up, and nothing hangs.
+ * restriction reached the other guest (and, on our driver, the
+ * privcmd_dm_op tracepoint names no other domain after the privcmd_restrict
+ * tracepoint), the counters add up, and nothing hangs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -194,23 +194,23 @@ static bool trace_start(struct __test_metadata *_metadata, FIXTURE_DATA(race) *s
 }
 
 /*
- * In trace @text, how many dm_op events name @other after the first
- * restrict event (and, through @before, how many did before it).
+ * In trace @text, how many privcmd_dm_op events name @other after the first
+ * privcmd_restrict event (and, through @before, how many did before it).
  */
 static int dm_ops_after_restrict(const char *text, unsigned int other, int *before,
 				 bool *seen_restrict)
 {
-	char want[32];
+	char want[48];
 	int after = 0;
 
-	snprintf(want, sizeof(want), " dm_op: domid=%u ", other);
+	snprintf(want, sizeof(want), " privcmd_dm_op: domid=%u ", other);
 	*before = 0;
 	*seen_restrict = false;
 	for (const char *line = text; line && *line;) {
 		const char *end = strchr(line, '\n');
 
 		if (line[0] != '#') {
-			const char *r = strstr(line, " restrict: ");
+			const char *r = strstr(line, " privcmd_restrict: ");
 			const char *d = strstr(line, want);
 
 			if (r && (!end || r < end))
@@ -268,7 +268,7 @@ static void restrict_race_run(struct __test_metadata *_metadata, FIXTURE_DATA(ra
 	ASSERT_NE(NULL, text);
 	after = dm_ops_after_restrict(text, self->b.domid, &before, &seen);
 	EXPECT_TRUE(seen);
-	EXPECT_EQ(0, after) TH_LOG("dm_op events for domain %u after the restrict event",
+	EXPECT_EQ(0, after) TH_LOG("privcmd_dm_op events for domain %u after privcmd_restrict",
 				   self->b.domid);
 	for (int i = 0; i < nr; i++) {
 		if (kinds[i] == WORK_DM_OP) {

@@ -13,7 +13,7 @@
 #include <xen/xen-ops.h>
 #include <asm/xen/hypercall.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "evtchn-priv.h"
 #include "../../include/uapi/xen/evtchn.h"
 
@@ -86,7 +86,7 @@ static int evtchn_bind_port(struct evtchn_file *f, evtchn_port_t port,
 	struct evtchn_port *p;
 	int irq, rc;
 
-	p = DMOP_ALLOC(kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT));
+	p = XDM_FAULT_ALLOC(kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT));
 	if (!p) {
 		rc = -ENOMEM;
 		goto err_close;
@@ -96,7 +96,7 @@ static int evtchn_bind_port(struct evtchn_file *f, evtchn_port_t port,
 	p->is_static = is_static;
 	p->enabled = true;
 
-	rc = DMOP_ALLOC_INT(xa_insert(&f->ports, port, p, GFP_KERNEL_ACCOUNT));
+	rc = XDM_FAULT_ALLOC_INT(xa_insert(&f->ports, port, p, GFP_KERNEL_ACCOUNT));
 	if (rc) {
 		rc = rc == -EBUSY ? -EISCONN : rc;
 		goto err_free;

@@ -17,7 +17,7 @@
 
 #include <xen/xen.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "evtchn-priv.h"
 #include "../../include/uapi/xen/evtchn.h"
 
@@ -99,10 +99,10 @@ static int evtchn_open(struct inode *inode, struct file *file)
 {
 	struct evtchn_file *f;
 
-	f = DMOP_ALLOC(kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT));
+	f = XDM_FAULT_ALLOC(kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT));
 	if (!f)
 		return -ENOMEM;
-	f->name = DMOP_ALLOC(kasprintf(GFP_KERNEL_ACCOUNT, "evtchn:%s", current->comm));
+	f->name = XDM_FAULT_ALLOC(kasprintf(GFP_KERNEL_ACCOUNT, "evtchn:%s", current->comm));
 	if (!f->name) {
 		kfree(f);
 		return -ENOMEM;

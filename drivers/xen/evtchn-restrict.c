@@ -34,7 +34,7 @@ long evtchn_ioctl_restrict(struct evtchn_file *f, const void *karg)
 		return -EINVAL;
 	/* fdinfo reads it without the lock */
 	WRITE_ONCE(f->restrict_domid, arg->domid);
-	trace_restrict(arg->domid);
+	trace_evtchn_restrict(arg->domid);
 	return 0;
 }
 
@@ -43,6 +43,6 @@ long evtchn_restrict_deny(struct evtchn_file *f, unsigned int cmd, unsigned int 
 {
 	lockdep_assert_held(&f->bind_lock);
 	WRITE_ONCE(f->nr_denied, f->nr_denied + 1);
-	trace_denied(_IOC_NR(cmd), target, f->restrict_domid);
+	trace_evtchn_denied(_IOC_NR(cmd), target, f->restrict_domid);
 	return -EACCES;
 }

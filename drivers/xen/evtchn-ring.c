@@ -20,7 +20,7 @@
 
 #include <xen/events.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "evtchn-priv.h"
 
 #define PORT_BYTES sizeof(evtchn_port_t)
@@ -48,7 +48,7 @@ int evtchn_ring_reserve(struct evtchn_file *f, unsigned int nr_ports)
 			return -ENOMEM;
 		size *= 2;
 	}
-	ring = DMOP_ALLOC(kvmalloc_array(size, sizeof(*ring), GFP_KERNEL_ACCOUNT));
+	ring = XDM_FAULT_ALLOC(kvmalloc_array(size, sizeof(*ring), GFP_KERNEL_ACCOUNT));
 	if (!ring)
 		return -ENOMEM;
 
@@ -231,7 +231,7 @@ ssize_t evtchn_write(struct file *file, const char __user *buf, size_t count,
 		return 0;
 	count = min_t(size_t, count, PAGE_SIZE);
 
-	ports = DMOP_ALLOC_ERR(memdup_user(buf, count));
+	ports = XDM_FAULT_ALLOC_ERR(memdup_user(buf, count));
 	if (IS_ERR(ports))
 		return PTR_ERR(ports);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * xen-dmop evtchn: tracepoints (TRACE_SYSTEM xen_evtchn) for auditing the
- * restriction of a file. Off, each costs a patched-out jump.
+ * restriction of a file. Off, each costs a patched-out jump. Event names
+ * start with evtchn_ (xen_privcmd's with privcmd_).
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM xen_evtchn
@@ -15,7 +16,7 @@
 #include "../../include/uapi/xen/evtchn.h"
 
 /* IOCTL_EVTCHN_RESTRICT_DOMID restricted a file to @domid. */
-TRACE_EVENT(restrict,
+TRACE_EVENT(evtchn_restrict,
 	    TP_PROTO(unsigned int domid),
 	    TP_ARGS(domid),
 	    TP_STRUCT__entry(__field(unsigned int, domid)),
@@ -29,7 +30,7 @@ TRACE_EVENT(restrict,
  * of its other end; 32756, DOMID_INVALID, when there is none or the bind
  * names no domain); @restricted the file's restriction.
  */
-TRACE_EVENT(denied,
+TRACE_EVENT(evtchn_denied,
 	    TP_PROTO(unsigned int ioctl, unsigned int target, unsigned int restricted),
 	    TP_ARGS(ioctl, target, restricted),
 	    TP_STRUCT__entry(__field(unsigned int, ioctl)

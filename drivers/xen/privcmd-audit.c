@@ -21,35 +21,23 @@
 
 #include <xen/interface/xen.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "privcmd.h"
+#include "../../include/xen-dmop/dm-ops.h"
 
 #define CREATE_TRACE_POINTS
 #include "privcmd-trace.h"
 
-/* Xen 4.17's names for the DMOP sub-ops (XEN_DMOP_* in public/hvm/dm_op.h). */
+/*
+ * Xen 4.17's names for the DMOP sub-ops (XEN_DMOP_* in public/hvm/dm_op.h),
+ * from the table libdmop reads them back with.
+ */
 static const char *const privcmd_dm_op_names[] = {
-	[1] = "create_ioreq_server",
-	[2] = "get_ioreq_server_info",
-	[3] = "map_io_range_to_ioreq_server",
-	[4] = "unmap_io_range_from_ioreq_server",
-	[5] = "set_ioreq_server_state",
-	[6] = "destroy_ioreq_server",
-	[7] = "track_dirty_vram",
-	[8] = "set_pci_intx_level",
-	[9] = "set_isa_irq_level",
-	[10] = "set_pci_link_route",
-	[11] = "modified_memory",
-	[12] = "set_mem_type",
-	[13] = "inject_event",
-	[14] = "inject_msi",
-	[15] = "map_mem_type_to_ioreq_server",
-	[16] = "remote_shutdown",
-	[17] = "relocate_memory",
-	[18] = "pin_memory_cacheattr",
-	[19] = "set_irq_level",
-	[20] = "nr_vcpus",
+#define DM_OP DM_OP_NAME_INIT
+#include "../../include/xen-dmop/dm-ops.h"
 };
+
+static_assert(ARRAY_SIZE(privcmd_dm_op_names) <= PRIVCMD_AUDIT_NR_OPS);
 
 static const char *const privcmd_denied_names[PRIVCMD_DENIED_NR] = {
 	[PRIVCMD_DENIED_HYPERCALL] = "hypercall",
@@ -72,10 +60,10 @@ int privcmd_audit_open(struct privcmd_file *pf)
 {
 	int err;
 
-	pf->stats = DMOP_ALLOC(alloc_percpu_gfp(struct privcmd_counters, GFP_KERNEL_ACCOUNT));
+	pf->stats = XDM_FAULT_ALLOC(alloc_percpu_gfp(struct privcmd_counters, GFP_KERNEL_ACCOUNT));
 	if (!pf->stats)
 		return -ENOMEM;
-	err = DMOP_ALLOC_INT(init_srcu_struct(&pf->dm_op_srcu));
+	err = XDM_FAULT_ALLOC_INT(init_srcu_struct(&pf->dm_op_srcu));
 	if (err) {
 		free_percpu(pf->stats);
 		return err;
@@ -119,7 +107,7 @@ void privcmd_audit_denied(struct file *file, unsigned int cmd, unsigned int targ
 	this_cpu_inc(pf->stats->denied[reason]);
 	if (cmd == IOCTL_PRIVCMD_DM_OP)
 		this_cpu_inc(pf->stats->dm_ops_denied);
-	trace_denied(_IOC_NR(cmd), target, privcmd_restricted_domid(pf), op, reason);
+	trace_privcmd_denied(_IOC_NR(cmd), target, privcmd_restricted_domid(pf), op, reason);
 }
 
 void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
@@ -131,7 +119,7 @@ void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
 	unsigned int i;
 	bool first;
 
-	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
+	sum = XDM_FAULT_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
 	if (!sum)
 		return;
 	privcmd_audit_sum(pf, sum);
@@ -177,34 +165,25 @@ void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
 	kfree(sum);
 }
 
-long privcmd_ioctl_dm_op_allowlist(struct file *file, void __user *udata)
+/*
+ * IOCTL_PRIVCMD_DM_OP_ALLOWLIST, on the driver's copy of the argument: its
+ * size was checked by the dispatch (privcmd_ioctl_ext()).
+ */
+long privcmd_ioctl_dm_op_allowlist(struct file *file, void *arg, u32 usize)
 {
 	struct privcmd_file *pf = file->private_data;
-	struct privcmd_dm_op_allowlist req;
-	u32 usize;
+	const struct privcmd_dm_op_allowlist *req = arg;
 	u64 old;
-	int err;
 
-	BUILD_BUG_ON(sizeof(req) != PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1);
+	BUILD_BUG_ON(sizeof(*req) != PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1);
 
-	if (get_user(usize, (u32 __user *)udata))
-		return -EFAULT;
-	if (usize < PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1)
-		return -EINVAL;
-	/* As openat2(): no scanning of megabytes for a "bigger" struct. */
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	/* Extensible: a newer caller's extra bytes must be zero (E2BIG). */
-	err = copy_struct_from_user(&req, sizeof(req), udata, usize);
-	if (err)
-		return err;
-	if (req.flags || req.reserved[0] || req.reserved[1])
+	if (req->flags || req->reserved[0] || req->reserved[1])
 		return -EINVAL;
 
 	old = READ_ONCE(pf->dm_op_allowed);
 	do {
 		/* Only ever narrow: asking for a sub-op already gone fails. */
-		if (req.allowed & ~old)
+		if (req->allowed & ~old)
 			return -EPERM;
 		/*
 		 * Valid against the list as it is now: from here on sub-ops
@@ -212,45 +191,41 @@ long privcmd_ioctl_dm_op_allowlist(struct file *file, void __user *udata)
 		 * narrowed, never after, so no reader sees a wider state.
 		 */
 		WRITE_ONCE(pf->allowlist_set, true);
-	} while (!try_cmpxchg64(&pf->dm_op_allowed, &old, req.allowed));
+	} while (!try_cmpxchg64(&pf->dm_op_allowed, &old, req->allowed));
 
 	/*
 	 * DMOPs that passed the old list may still be on their way to Xen:
 	 * when this returns, none is (as RESTRICT waits for its calls).
 	 */
 	synchronize_srcu(&pf->dm_op_srcu);
-	trace_allowlist(old, req.allowed);
+	trace_privcmd_allowlist(old, req->allowed);
 	return 0;
 }
 
-long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
+/*
+ * IOCTL_PRIVCMD_AUDIT_QUERY, into the driver's copy of the argument, which
+ * the dispatch (privcmd_ioctl_ext()) checked and copies back.
+ */
+long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize)
 {
 	struct privcmd_file *pf = file->private_data;
-	struct privcmd_audit_query __user *uq = udata;
+	struct privcmd_audit_query *q = arg;
 	struct privcmd_counters *sum;
-	struct privcmd_audit_query *q;
-	u32 usize, uflags;
 	unsigned int i;
-	long rc = 0;
 
 	BUILD_BUG_ON(sizeof(*q) != PRIVCMD_AUDIT_QUERY_SIZE_V1);
 	BUILD_BUG_ON(ARRAY_SIZE(q->denied) < PRIVCMD_DENIED_NR);
 
-	if (get_user(usize, &uq->size) || get_user(uflags, &uq->flags))
-		return -EFAULT;
-	if (usize < PRIVCMD_AUDIT_QUERY_SIZE_V1 || uflags)
+	if (q->flags)
 		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
 
-	q = DMOP_ALLOC(kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT));
-	sum = DMOP_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
-	if (!q || !sum) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	sum = XDM_FAULT_ALLOC(kmalloc(sizeof(*sum), GFP_KERNEL_ACCOUNT));
+	if (!sum)
+		return -ENOMEM;
 	privcmd_audit_sum(pf, sum);
 
+	/* Only size and flags are input: every other field is ours to fill. */
+	memset(q, 0, sizeof(*q));
 	q->size = min_t(u32, usize, sizeof(*q));
 	q->version = PRIVCMD_AUDIT_QUERY_VERSION;
 	q->restricted_domid = privcmd_restricted_domid(pf);
@@ -269,11 +244,6 @@ long privcmd_ioctl_audit_query(struct file *file, void __user *udata)
 	for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++)
 		q->dm_ops += sum->calls[i];
 
-	if (copy_to_user(uq, q, q->size) ||
-	    (usize > q->size && clear_user((u8 __user *)uq + q->size, usize - q->size)))
-		rc = -EFAULT;
-out:
 	kfree(sum);
-	kfree(q);
-	return rc;
+	return 0;
 }

@@ -13,7 +13,7 @@
 #include <linux/refcount.h>
 #include <linux/slab.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "privcmd.h"
 
 /**
@@ -77,13 +77,13 @@ static int privcmd_buf_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 
-	buf = DMOP_ALLOC(kvzalloc(struct_size(buf, pages, count), PRIVCMD_GFP_SIZED));
+	buf = XDM_FAULT_ALLOC(kvzalloc(struct_size(buf, pages, count), PRIVCMD_GFP_SIZED));
 	if (!buf)
 		return -ENOMEM;
 	buf->nr_pages = count;
 	refcount_set(&buf->users, 1);
 	for (i = 0; i < count; i++) {
-		buf->pages[i] = DMOP_ALLOC(alloc_page(PRIVCMD_GFP_SIZED | __GFP_ZERO));
+		buf->pages[i] = XDM_FAULT_ALLOC(alloc_page(PRIVCMD_GFP_SIZED | __GFP_ZERO));
 		if (!buf->pages[i]) {
 			err = -ENOMEM;
 			goto err_free;

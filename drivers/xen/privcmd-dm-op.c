@@ -23,9 +23,10 @@
 #include <xen/interface/hvm/dm_op.h>
 #include <xen/xen-ops.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "privcmd.h"
 #include "privcmd-trace.h"
+#include "../../include/xen-dmop/dm-ops.h"
 
 static unsigned int dm_op_max_nr_bufs = 16;
 module_param(dm_op_max_nr_bufs, uint, 0644);
@@ -41,35 +42,28 @@ MODULE_PARM_DESC(dm_op_buf_max_size,
 #define DM_OP_STACK_BUFS	4
 #define DM_OP_STACK_BYTES	192
 
-/*
- * DMOPs (xen/include/public/hvm/dm_op.h) that write nothing back: Xen only
- * reads their buffers. Everything else may write buffer 0 (its results or
- * continuation state); unknown ones may write anything.
- */
-#define DMOP_READ_ONLY	(BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(8) | BIT(9) | \
-			 BIT(10) | BIT(13) | BIT(14) | BIT(16) | BIT(18) |     \
-			 BIT(19))
-/*
- * DMOPs that may write buffer 0 only (map_mem_type_to_ioreq_server, 15,
- * keeps its continuation state there).
- */
-#define DMOP_WRITE_OP	(BIT(1) | BIT(2) | BIT(11) | BIT(12) | BIT(15) | BIT(17) | \
-			 BIT(20))
-#define DMOP_NR_KNOWN	21
-
 /* What the counters and the trace say when buffer 0 holds no sub-op. */
 #define DMOP_UNREADABLE	U32_MAX
+
+/* What Xen may write back, by sub-op (DM_OP_WRITES_*; 0: not in the table). */
+static const u8 dm_op_writes[] = {
+#define DM_OP DM_OP_WRITES_INIT
+#include "../../include/xen-dmop/dm-ops.h"
+};
 
 /* How many leading buffers Xen may write, given the sub-op. */
 static unsigned int dm_op_nr_written(u32 op, unsigned int num)
 {
 	if (op == DMOP_UNREADABLE)
 		return 0;	/* Xen refuses it before reading further */
-	if (op < DMOP_NR_KNOWN && (DMOP_READ_ONLY & BIT(op)))
+	switch (op < ARRAY_SIZE(dm_op_writes) ? dm_op_writes[op] : 0) {
+	case DM_OP_WRITES_NOTHING:
 		return 0;
-	if (op < DMOP_NR_KNOWN && (DMOP_WRITE_OP & BIT(op)))
+	case DM_OP_WRITES_BUF0:
 		return 1;
-	return num;
+	default:	/* any buffer, and sub-ops unknown to the table */
+		return num;
+	}
 }
 
 /*
@@ -156,7 +150,7 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 	this_cpu_inc(pf->stats->calls[i]);
 	if (rc < 0)
 		this_cpu_inc(pf->stats->failures[i]);
-	trace_dm_op(dom, op, num, rc);
+	trace_privcmd_dm_op(dom, op, num, rc);
 	srcu_read_unlock(&pf->dm_op_srcu, idx);
 
 	nr_written = dm_op_nr_written(op, num);
@@ -194,8 +188,8 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 	}
 
 	if (op.num > DM_OP_STACK_BUFS) {
-		kbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL_ACCOUNT));
-		xbufs = DMOP_ALLOC(kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL_ACCOUNT));
+		kbufs = XDM_FAULT_ALLOC(kmalloc_array(op.num, sizeof(*kbufs), GFP_KERNEL_ACCOUNT));
+		xbufs = XDM_FAULT_ALLOC(kmalloc_array(op.num, sizeof(*xbufs), GFP_KERNEL_ACCOUNT));
 		if (!kbufs || !xbufs) {
 			rc = -ENOMEM;
 			goto out;
@@ -208,7 +202,7 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 		goto out;
 	}
 	if (total > DM_OP_STACK_BYTES) {
-		bounce = DMOP_ALLOC(kvmalloc(total, GFP_KERNEL_ACCOUNT | __GFP_NOWARN));
+		bounce = XDM_FAULT_ALLOC(kvmalloc(total, GFP_KERNEL_ACCOUNT | __GFP_NOWARN));
 		if (!bounce) {
 			rc = -ENOMEM;
 			goto out;

@@ -7,7 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 
-#include "dmop-fault-params.c"
+#include "xdm-fault-inject-params.c"
 #include "privcmd.h"
 
 /*

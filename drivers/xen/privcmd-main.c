@@ -16,25 +16,42 @@
 #include <linux/namei.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include <xen/xen.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "privcmd.h"
 
 #define PRIVCMD_NODE "xen/privcmd"
 #define PRIVCMDBUF_NODE "xen/hypercall"
 
 typedef long (*privcmd_ioctl_fn)(struct file *file, void __user *udata);
+typedef long (*privcmd_ioctl_ext_fn)(struct file *file, void *arg, u32 usize);
 
 /**
  * struct privcmd_ioctl_desc - one entry of the dispatch table.
  * @cmd: the full command number; the table is indexed by its _IOC_NR().
- * @fn: its handler.
+ * @fn: the handler of an upstream ioctl; it reads its argument itself, as
+ *	upstream does.
+ * @ext_fn: the handler of a size-prefixed ioctl of ours (privcmd_ioctl_ext()):
+ *	it gets the driver's copy of the argument, @size bytes, and the size
+ *	the caller gave.
+ * @min_size: the first version's size of an @ext_fn argument: a smaller
+ *	size is refused.
+ * @size: the driver's struct of an @ext_fn argument.
+ * @out: the argument is written back after a successful @ext_fn (an _IOWR
+ *	command whose struct is output but for its size and flags): the
+ *	caller's bytes past the driver's struct are output too, zeroed,
+ *	instead of input that must be zero.
  */
 struct privcmd_ioctl_desc {
 	unsigned int cmd;
 	privcmd_ioctl_fn fn;
+	privcmd_ioctl_ext_fn ext_fn;
+	u32 min_size;
+	u32 size;
+	bool out;
 };
 
 static const struct privcmd_ioctl_desc privcmd_ioctls[] = {
@@ -52,12 +69,84 @@ static const struct privcmd_ioctl_desc privcmd_ioctls[] = {
 		IOCTL_PRIVCMD_RESTRICT, privcmd_ioctl_restrict },
 	[_IOC_NR(IOCTL_PRIVCMD_MMAP_RESOURCE)] = {
 		IOCTL_PRIVCMD_MMAP_RESOURCE, privcmd_ioctl_mmap_resource },
-	/* Ours, far from upstream's numbers. */
+	/* Ours, far from upstream's numbers; size-prefixed (privcmd_ioctl_ext()). */
 	[_IOC_NR(IOCTL_PRIVCMD_DM_OP_ALLOWLIST)] = {
-		IOCTL_PRIVCMD_DM_OP_ALLOWLIST, privcmd_ioctl_dm_op_allowlist },
+		.cmd = IOCTL_PRIVCMD_DM_OP_ALLOWLIST,
+		.ext_fn = privcmd_ioctl_dm_op_allowlist,
+		.min_size = PRIVCMD_DM_OP_ALLOWLIST_SIZE_V1,
+		.size = sizeof(struct privcmd_dm_op_allowlist),
+	},
 	[_IOC_NR(IOCTL_PRIVCMD_AUDIT_QUERY)] = {
-		IOCTL_PRIVCMD_AUDIT_QUERY, privcmd_ioctl_audit_query },
+		.cmd = IOCTL_PRIVCMD_AUDIT_QUERY,
+		.ext_fn = privcmd_ioctl_audit_query,
+		.min_size = PRIVCMD_AUDIT_QUERY_SIZE_V1,
+		.size = sizeof(struct privcmd_audit_query),
+		.out = true,
+	},
 };
+
+/* A size-prefixed argument starts with its u32 size. */
+static_assert(offsetof(struct privcmd_dm_op_allowlist, size) == 0);
+static_assert(offsetof(struct privcmd_audit_query, size) == 0);
+
+/* Arguments up to this size are copied to the stack, larger ones to the heap. */
+#define PRIVCMD_EXT_STACK_BYTES	64
+
+/*
+ * A size-prefixed ioctl (@desc->ext_fn), whose size rules are checked here,
+ * once for all of them:
+ * - the u32 at offset 0 is the size of the caller's struct: smaller than the
+ *   first version's is EINVAL, larger than a page E2BIG (as openat2(): no
+ *   scanning of megabytes for a "bigger" struct);
+ * - the handler gets the driver's copy, @desc->size bytes: the caller's
+ *   struct, cut to the driver's or zero-filled past the caller's;
+ * - the caller's bytes past the driver's struct must be zero (E2BIG), as
+ *   copy_struct_from_user() has it, unless the argument is written back
+ *   (@desc->out): then they are output, zeroed on success, and the driver's
+ *   struct is copied back up to the caller's size.
+ */
+static long privcmd_ioctl_ext(struct file *file, const struct privcmd_ioctl_desc *desc,
+			      void __user *uarg)
+{
+	u64 stack[PRIVCMD_EXT_STACK_BYTES / sizeof(u64)];
+	void *karg = stack;
+	size_t used;
+	u32 usize;
+	long rc;
+
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < desc->min_size)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	if (desc->size > sizeof(stack)) {
+		karg = XDM_FAULT_ALLOC(kmalloc(desc->size, GFP_KERNEL_ACCOUNT));
+		if (!karg)
+			return -ENOMEM;
+	}
+
+	used = min_t(size_t, usize, desc->size);
+	if (!desc->out) {
+		rc = copy_struct_from_user(karg, desc->size, uarg, usize);
+	} else {
+		memset(karg + used, 0, desc->size - used);
+		rc = copy_from_user(karg, uarg, used) ? -EFAULT : 0;
+	}
+	if (rc)
+		goto out;
+
+	rc = desc->ext_fn(file, karg, usize);
+	if (rc || !desc->out)
+		goto out;
+	if (copy_to_user(uarg, karg, used) ||
+	    (usize > used && clear_user(uarg + used, usize - used)))
+		rc = -EFAULT;
+out:
+	if (karg != stack)
+		kfree(karg);
+	return rc;
+}
 
 long privcmd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -70,7 +159,7 @@ long privcmd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (_IOC_TYPE(cmd) != 'P' || nr >= ARRAY_SIZE(privcmd_ioctls))
 		return -ENOTTY;
 	desc = &privcmd_ioctls[nr];
-	if (!desc->fn || desc->cmd != cmd)
+	if (desc->cmd != cmd || (!desc->fn && !desc->ext_fn))
 		return -ENOTTY;
 	/* Opened in a domU before xenstore named the target: wait for it now. */
 	if (unlikely(READ_ONCE(pf->domid) == PRIVCMD_DOMID_PENDING)) {
@@ -78,6 +167,8 @@ long privcmd_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (err)
 			return err;
 	}
+	if (desc->ext_fn)
+		return privcmd_ioctl_ext(file, desc, (void __user *)arg);
 	return desc->fn(file, (void __user *)arg);
 }
 
@@ -86,7 +177,7 @@ int privcmd_open(struct inode *inode, struct file *file)
 	struct privcmd_file *pf;
 	int err;
 
-	pf = DMOP_ALLOC(kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT));
+	pf = XDM_FAULT_ALLOC(kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT));
 	if (!pf)
 		return -ENOMEM;
 	privcmd_restrict_open(pf);

@@ -39,7 +39,7 @@
 #include <xen/xen.h>
 #include <xen/xen-ops.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 #include "privcmd.h"
 
 /*
@@ -108,10 +108,10 @@ static int privcmd_mapping_alloc_pages(struct privcmd_mapping *map, unsigned lon
 
 	if (nr > INT_MAX)
 		return -EINVAL;
-	pages = DMOP_ALLOC(kvcalloc(nr, sizeof(*pages), PRIVCMD_GFP_SIZED));
+	pages = XDM_FAULT_ALLOC(kvcalloc(nr, sizeof(*pages), PRIVCMD_GFP_SIZED));
 	if (!pages)
 		return -ENOMEM;
-	err = DMOP_ALLOC_INT(xen_alloc_unpopulated_pages(nr, pages));
+	err = XDM_FAULT_ALLOC_INT(xen_alloc_unpopulated_pages(nr, pages));
 	if (err) {
 		kvfree(pages);
 		return -ENOMEM;
@@ -234,7 +234,7 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (vma_pages(vma) >= 1UL << PRIVCMD_MAP_ID_SHIFT)
 		return -EINVAL;
-	map = DMOP_ALLOC(kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT));
+	map = XDM_FAULT_ALLOC(kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT));
 	if (!map)
 		return -ENOMEM;
 	refcount_set(&map->users, 1);
@@ -246,8 +246,8 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 	 * the file's i_mmap tree yet, so vm_pgoff may still change; it never
 	 * does after.
 	 */
-	err = DMOP_ALLOC_INT(xa_alloc(&pf->maps, &map->id, map,
-				      XA_LIMIT(1, PRIVCMD_MAP_ID_MAX), GFP_KERNEL_ACCOUNT));
+	err = XDM_FAULT_ALLOC_INT(xa_alloc(&pf->maps, &map->id, map,
+					   XA_LIMIT(1, PRIVCMD_MAP_ID_MAX), GFP_KERNEL_ACCOUNT));
 	if (err) {
 		kfree(map);
 		return err == -EBUSY ? -ENOMEM : err;
@@ -364,7 +364,7 @@ long privcmd_ioctl_mmap(struct file *file, void __user *udata)
 	}
 
 	/* Read everything first: no user faults under mmap_lock. */
-	entries = DMOP_ALLOC(kvmalloc_array(m.num, sizeof(*entries), PRIVCMD_GFP_SIZED));
+	entries = XDM_FAULT_ALLOC(kvmalloc_array(m.num, sizeof(*entries), PRIVCMD_GFP_SIZED));
 	if (!entries) {
 		rc = -ENOMEM;
 		goto out_end;
@@ -531,9 +531,9 @@ static long privcmd_mmap_batch(struct file *file, struct privcmd_batch *b)
 	}
 
 	/* One after the other: a failed first one asks for no second one. */
-	gfns = DMOP_ALLOC(kvmalloc_array(b->num, sizeof(*gfns), PRIVCMD_GFP_SIZED));
+	gfns = XDM_FAULT_ALLOC(kvmalloc_array(b->num, sizeof(*gfns), PRIVCMD_GFP_SIZED));
 	if (gfns)
-		errs = DMOP_ALLOC(kvmalloc_array(b->num, sizeof(*errs), PRIVCMD_GFP_SIZED));
+		errs = XDM_FAULT_ALLOC(kvmalloc_array(b->num, sizeof(*errs), PRIVCMD_GFP_SIZED));
 	if (!errs) {
 		rc = -ENOMEM;
 		goto out;
@@ -669,7 +669,7 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 		rc = -EINVAL;
 		goto out;
 	}
-	pfns = DMOP_ALLOC(kvcalloc(r.num, sizeof(*pfns), PRIVCMD_GFP_SIZED));
+	pfns = XDM_FAULT_ALLOC(kvcalloc(r.num, sizeof(*pfns), PRIVCMD_GFP_SIZED));
 	if (!pfns) {
 		rc = -ENOMEM;
 		goto out;

@@ -79,7 +79,7 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 	if (wait_var_event_killable(&pf->unrestricted_calls,
 				    !atomic_read(&pf->unrestricted_calls)))
 		return -EINTR;
-	trace_restrict(dom, old == dom);
+	trace_privcmd_restrict(dom, old == dom);
 	return 0;
 }
 

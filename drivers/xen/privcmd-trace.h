@@ -2,7 +2,8 @@
 /*
  * xen-dmop privcmd: tracepoints (TRACE_SYSTEM xen_privcmd), for auditing
  * what a device model does and what it was refused. Off, each costs a
- * patched-out jump.
+ * patched-out jump. Event names start with privcmd_, as xen_evtchn's start
+ * with evtchn_: a trace line names its module without its system.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM xen_privcmd
@@ -21,7 +22,7 @@
  * answer (the ioctl fails with EFAULT when the results cannot be copied
  * back afterwards).
  */
-TRACE_EVENT(dm_op,
+TRACE_EVENT(privcmd_dm_op,
 	    TP_PROTO(unsigned int domid, unsigned int op, unsigned int nr_bufs, long result),
 	    TP_ARGS(domid, op, nr_bufs, result),
 	    TP_STRUCT__entry(__field(unsigned int, domid)
@@ -42,7 +43,7 @@ TRACE_EVENT(dm_op,
  * for a raw hypercall); @restricted the file's restriction (32756 when
  * none); @op the DMOP sub-op of an allowlist refusal (else 0).
  */
-TRACE_EVENT(denied,
+TRACE_EVENT(privcmd_denied,
 	    TP_PROTO(unsigned int ioctl, unsigned int target, unsigned int restricted,
 		     unsigned int op, unsigned int reason),
 	    TP_ARGS(ioctl, target, restricted, op, reason),
@@ -72,7 +73,7 @@ TRACE_EVENT(denied,
 );
 
 /* IOCTL_PRIVCMD_RESTRICT succeeded; @again: it was already restricted there. */
-TRACE_EVENT(restrict,
+TRACE_EVENT(privcmd_restrict,
 	    TP_PROTO(unsigned int domid, bool again),
 	    TP_ARGS(domid, again),
 	    TP_STRUCT__entry(__field(unsigned int, domid)
@@ -83,7 +84,7 @@ TRACE_EVENT(restrict,
 );
 
 /* IOCTL_PRIVCMD_DM_OP_ALLOWLIST narrowed the file from @old to @allowed. */
-TRACE_EVENT(allowlist,
+TRACE_EVENT(privcmd_allowlist,
 	    TP_PROTO(u64 old, u64 allowed),
 	    TP_ARGS(old, allowed),
 	    TP_STRUCT__entry(__field(u64, old)

@@ -185,8 +185,8 @@ void privcmd_restrict_exit(void);
 int privcmd_audit_open(struct privcmd_file *pf);
 void privcmd_audit_release(struct privcmd_file *pf);
 void privcmd_show_fdinfo(struct seq_file *m, struct file *file);
-long privcmd_ioctl_dm_op_allowlist(struct file *file, void __user *udata);
-long privcmd_ioctl_audit_query(struct file *file, void __user *udata);
+long privcmd_ioctl_dm_op_allowlist(struct file *file, void *arg, u32 usize);
+long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize);
 
 /* privcmd-mmap.c */
 int privcmd_mmap(struct file *file, struct vm_area_struct *vma);

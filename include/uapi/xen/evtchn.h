@@ -30,9 +30,10 @@
  *  - the ioctls also work from 32-bit processes (the layouts are the same);
  *  - /proc/<pid>/fdinfo/<fd> shows "evtchn." keys (restriction, bound ports,
  *    binds the restriction refused, ring size, pending reports), and the
- *    tracepoints xen_evtchn:restrict and xen_evtchn:denied report the
- *    restriction and each refused bind (Documentation/userspace-api/
- *    xen-audit.rst, Documentation/ABI/testing/procfs-xen-evtchn-fdinfo).
+ *    tracepoints xen_evtchn:evtchn_restrict and xen_evtchn:evtchn_denied
+ *    report the restriction and each refused bind (Documentation/
+ *    userspace-api/xen-audit.rst, Documentation/ABI/testing/
+ *    procfs-xen-evtchn-fdinfo).
  *
  * Reading and writing the device:
  *  - read() returns whole __u32 port numbers of channels that fired since

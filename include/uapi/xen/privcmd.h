@@ -7,9 +7,23 @@
  * libxenforeignmemory and QEMU work unmodified. The contract of each ioctl,
  * errno by errno, is written down here; where xen-dmop answers differently
  * from the in-tree driver the entry says so under "Differs from upstream".
- * Documentation/userspace-api/xen-privcmd.rst has the longer story.
- *
- * Common to every ioctl:
+ * Documentation/userspace-api/xen-privcmd.rst has the longer story, and
+ * renders this file's kernel-doc as its ioctl reference.
+ */
+#ifndef _UAPI_XEN_DMOP_PRIVCMD_H
+#define _UAPI_XEN_DMOP_PRIVCMD_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#ifndef __KERNEL__
+#ifndef __user
+#define __user
+#endif
+#endif
+
+/**
+ * DOC: Common to every ioctl
  *
  * - An unknown command fails with ENOTTY (upstream's too). The 6.12 in-tree
  *   IOCTL_PRIVCMD_IRQFD (8), IOCTL_PRIVCMD_IOEVENTFD (9) and
@@ -25,17 +39,6 @@
  *   keys of /proc/<pid>/fdinfo/<fd>). Both ioctls are xen-dmop's own: the
  *   in-tree driver answers ENOTTY. Documentation/userspace-api/xen-audit.rst.
  */
-#ifndef _UAPI_XEN_DMOP_PRIVCMD_H
-#define _UAPI_XEN_DMOP_PRIVCMD_H
-
-#include <linux/ioctl.h>
-#include <linux/types.h>
-
-#ifndef __KERNEL__
-#ifndef __user
-#define __user
-#endif
-#endif
 
 /**
  * struct privcmd_hypercall - IOCTL_PRIVCMD_HYPERCALL argument.
@@ -395,8 +398,9 @@ struct privcmd_audit_query {
  * restriction: dup(), fork() and SCM_RIGHTS share it. Afterwards a DM_OP
  * whose sub-op (read from the driver's own copy of buffer 0, the bytes Xen
  * is given) is not allowed fails with EPERM before any hypercall, and is
- * counted ("privcmd.denied.allowlist") and traced (xen_privcmd:denied).
- * Concurrent calls compose: each either narrows the list it found or fails.
+ * counted ("privcmd.denied.allowlist") and traced
+ * (xen_privcmd:privcmd_denied). Concurrent calls compose: each either
+ * narrows the list it found or fails.
  * Needs no privilege beyond holding the file; works on a restricted file.
  *
  * Errors: EFAULT the argument cannot be read; EINVAL @size is smaller than

@@ -124,8 +124,8 @@ int dmop_trace_format(const char *raw, long domid, char *out, size_t size)
 	snprintf(fields, sizeof(fields), "%s", evend + 2);
 	fields[strcspn(fields, "\n")] = '\0';
 
-	/* the two systems share event names: the fields tell them apart */
-	if (!strcmp(event, "dm_op")) {
+	/* the event names say which driver speaks (privcmd_*, evtchn_*) */
+	if (!strcmp(event, "privcmd_dm_op")) {
 		if (field_num(fields, "domid", &dom) || field_num(fields, "op", &op) ||
 		    field_num(fields, "result", &res))
 			return -EINVAL;
@@ -137,8 +137,9 @@ int dmop_trace_format(const char *raw, long domid, char *out, size_t size)
 			snprintf(c, sizeof(c), "ok");
 		snprintf(l1, sizeof(l1), "dm_op %s to domain %lld: %s",
 			 op_str(op, a, sizeof(a)), dom, c);
-	} else if (!strcmp(event, "denied") && !field(fields, "reason", c, sizeof(c))) {
-		if (field(fields, "ioctl", ioc, sizeof(ioc)) ||
+	} else if (!strcmp(event, "privcmd_denied")) {
+		if (field(fields, "reason", c, sizeof(c)) ||
+		    field(fields, "ioctl", ioc, sizeof(ioc)) ||
 		    field_num(fields, "target", &target) ||
 		    field_num(fields, "restricted", &restricted) ||
 		    field_num(fields, "op", &op))
@@ -154,7 +155,7 @@ int dmop_trace_format(const char *raw, long domid, char *out, size_t size)
 			snprintf(c, sizeof(c), "raw hypercall on a restricted file");
 		snprintf(l1, sizeof(l1), "DENIED privcmd %s to domain %s (restricted to %s): %s",
 			 ioc, dom_str(target, a, sizeof(a)), dom_str(restricted, b, sizeof(b)), c);
-	} else if (!strcmp(event, "denied")) {
+	} else if (!strcmp(event, "evtchn_denied")) {
 		if (field(fields, "ioctl", ioc, sizeof(ioc)) ||
 		    field_num(fields, "target", &target) ||
 		    field_num(fields, "restricted", &restricted))
@@ -163,18 +164,20 @@ int dmop_trace_format(const char *raw, long domid, char *out, size_t size)
 			return 0;
 		snprintf(l1, sizeof(l1), "DENIED evtchn bind %s to domain %s (restricted to %s)",
 			 ioc, dom_str(target, a, sizeof(a)), dom_str(restricted, b, sizeof(b)));
-	} else if (!strcmp(event, "restrict")) {
+	} else if (!strcmp(event, "privcmd_restrict")) {
+		if (field_num(fields, "domid", &dom) || field_num(fields, "again", &v))
+			return -EINVAL;
+		if (domid >= 0 && dom != domid)
+			return 0;
+		snprintf(l1, sizeof(l1), "privcmd restricted to domain %lld%s", dom,
+			 v ? " (again)" : "");
+	} else if (!strcmp(event, "evtchn_restrict")) {
 		if (field_num(fields, "domid", &dom))
 			return -EINVAL;
 		if (domid >= 0 && dom != domid)
 			return 0;
-		/* privcmd's event says whether it was a repeat */
-		if (!field_num(fields, "again", &v))
-			snprintf(l1, sizeof(l1), "privcmd restricted to domain %lld%s", dom,
-				 v ? " (again)" : "");
-		else
-			snprintf(l1, sizeof(l1), "evtchn restricted to domain %lld", dom);
-	} else if (!strcmp(event, "allowlist")) {
+		snprintf(l1, sizeof(l1), "evtchn restricted to domain %lld", dom);
+	} else if (!strcmp(event, "privcmd_allowlist")) {
 		unsigned long long old, allowed;
 
 		/* the event names no domain: only shown when not filtering */

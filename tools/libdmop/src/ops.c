@@ -8,29 +8,17 @@
 #include <string.h>
 
 #include "internal.h"
+#include "xen-dmop/dm-ops.h"
 
-static const char *const op_names[DMOP_OP_MAX + 1] = {
-	[1] = "create_ioreq_server",
-	[2] = "get_ioreq_server_info",
-	[3] = "map_io_range_to_ioreq_server",
-	[4] = "unmap_io_range_from_ioreq_server",
-	[5] = "set_ioreq_server_state",
-	[6] = "destroy_ioreq_server",
-	[7] = "track_dirty_vram",
-	[8] = "set_pci_intx_level",
-	[9] = "set_isa_irq_level",
-	[10] = "set_pci_link_route",
-	[11] = "modified_memory",
-	[12] = "set_mem_type",
-	[13] = "inject_event",
-	[14] = "inject_msi",
-	[15] = "map_mem_type_to_ioreq_server",
-	[16] = "remote_shutdown",
-	[17] = "relocate_memory",
-	[18] = "pin_memory_cacheattr",
-	[19] = "set_irq_level",
-	[20] = "nr_vcpus",
+/* Xen 4.17's names, from the table the driver's fdinfo keys come from. */
+static const char *const op_names[] = {
+#define DM_OP DM_OP_NAME_INIT
+#include "xen-dmop/dm-ops.h"
 };
+
+/* The public header's constant is the table's last sub-op: bump it with it. */
+_Static_assert(ARRAY_SIZE(op_names) == DMOP_OP_MAX + 1,
+	       "DMOP_OP_MAX in libdmop.h must be the highest sub-op of xen-dmop/dm-ops.h");
 
 DMOP_EXPORT const char *dmop_op_name(uint32_t op)
 {
@@ -50,7 +38,7 @@ int dmop_op_parse_one(const char *s, size_t len, uint32_t *op)
 	if (!len)
 		return -EINVAL;
 	for (uint32_t i = 1; i <= DMOP_OP_MAX; i++) {
-		if (strlen(op_names[i]) == len && !strncmp(op_names[i], s, len)) {
+		if (op_names[i] && strlen(op_names[i]) == len && !strncmp(op_names[i], s, len)) {
 			*op = i;
 			return 0;
 		}

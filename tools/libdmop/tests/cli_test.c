@@ -130,52 +130,67 @@ static void test_trace_format(void)
 {
 	char out[1400];
 
-	CHECK(dmop_trace_format("  qemu-system-i38-812     [000] .....   123.456789: dm_op: "
+	CHECK(dmop_trace_format("  qemu-system-i38-812     [000] .....   123.456789: privcmd_dm_op: "
 				"domid=3 op=9 nr_bufs=1 result=0", -1, out, sizeof(out)) == 1);
 	CHECK(!strcmp(out, "123.456789 qemu-system-i38-812 dm_op set_isa_irq_level to domain 3: ok"));
-	CHECK(dmop_trace_format("  qemu-system-i38-812     [000] .....   123.456789: dm_op: "
+	CHECK(dmop_trace_format("  qemu-system-i38-812     [000] .....   123.456789: privcmd_dm_op: "
 				"domid=3 op=9 nr_bufs=1 result=0", 4, out, sizeof(out)) == 0);
-	CHECK(dmop_trace_format("dm-7 [001] d..1. 5.000001: dm_op: domid=4 op=20 nr_bufs=1 result=-3",
+	CHECK(dmop_trace_format("dm-7 [001] d..1. 5.000001: privcmd_dm_op: domid=4 op=20 nr_bufs=1 result=-3",
 				4, out, sizeof(out)) == 1);
 	CHECK(!strcmp(out, "5.000001 dm-7 dm_op nr_vcpus to domain 4: failed -3 (No such process)"));
-	CHECK(dmop_trace_format("a b-9 [000] ..... 7.5: dm_op: domid=4 op=4294967295 nr_bufs=1 result=-14",
+	CHECK(dmop_trace_format("a b-9 [000] ..... 7.5: privcmd_dm_op: domid=4 op=4294967295 nr_bufs=1 result=-14",
 				-1, out, sizeof(out)) == 1);
 	CHECK(strstr(out, "7.5 a b-9 dm_op (buffer too short for a sub-op) to domain 4") == out);
-	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: denied: ioctl=dm_op target=5 restricted=3 "
+	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: privcmd_denied: ioctl=dm_op target=5 restricted=3 "
 				"op=0 reason=domid", 5, out, sizeof(out)) == 1);
 	CHECK(!strcmp(out, "8.0 x-1 DENIED privcmd dm_op to domain 5 (restricted to 3): "
 		      "another domain than the restriction's"));
-	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: denied: ioctl=dm_op target=3 restricted=3 "
+	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: privcmd_denied: ioctl=dm_op target=3 restricted=3 "
 				"op=12 reason=allowlist", 3, out, sizeof(out)) == 1);
 	CHECK(strstr(out, "(restricted to 3): sub-op set_mem_type outside the allowlist"));
-	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: denied: ioctl=hypercall target=32756 "
+	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: privcmd_denied: ioctl=hypercall target=32756 "
 				"restricted=3 op=0 reason=hypercall", -1, out, sizeof(out)) == 1);
 	CHECK(strstr(out, "DENIED privcmd hypercall to domain none (restricted to 3): raw hypercall"));
-	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: denied: ioctl=dm_op target=5 restricted=3 "
+	CHECK(dmop_trace_format("x-1 [000] ..... 8.0: privcmd_denied: ioctl=dm_op target=5 restricted=3 "
 				"op=0 reason=domid", 6, out, sizeof(out)) == 0);
-	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: denied: ioctl=virq target=32756 restricted=3",
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: evtchn_denied: ioctl=virq target=32756 restricted=3",
 				3, out, sizeof(out)) == 1);
 	CHECK(!strcmp(out, "9.0 x-1 DENIED evtchn bind virq to domain none (restricted to 3)"));
-	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: restrict: domid=3 again=1", -1, out,
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: privcmd_restrict: domid=3 again=1", -1, out,
 				sizeof(out)) == 1 && strstr(out, "privcmd restricted to domain 3 (again)"));
-	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: restrict: domid=3", 3, out,
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: evtchn_restrict: domid=3", 3, out,
 				sizeof(out)) == 1 && strstr(out, "evtchn restricted to domain 3"));
-	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: restrict: domid=3", 2, out,
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: evtchn_restrict: domid=3", 2, out,
 				sizeof(out)) == 0);
-	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: allowlist: old=0xffffffffffffffff "
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: privcmd_allowlist: old=0xffffffffffffffff "
 				"allowed=0x100200", -1, out, sizeof(out)) == 1);
 	CHECK(!strcmp(out, "9.0 x-1 privcmd allowlist narrowed to set_isa_irq_level,nr_vcpus (was all)"));
-	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: allowlist: old=0x100200 allowed=0",
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: privcmd_allowlist: old=0x100200 allowed=0",
 				-1, out, sizeof(out)) == 1 && strstr(out, "narrowed to none") &&
 	      !strstr(out, "was all"));
-	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: allowlist: old=0x1 allowed=0", 3, out,
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: privcmd_allowlist: old=0x1 allowed=0", 3, out,
 				sizeof(out)) == 0);
-	/* other events, and lines that are none */
+	/* the name says the driver, not the fields */
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: evtchn_restrict: domid=3 again=1", -1, out,
+				sizeof(out)) == 1 && strstr(out, "evtchn restricted to domain 3") &&
+	      !strstr(out, "again"));
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: privcmd_restrict: domid=3", -1, out,
+				sizeof(out)) == -EINVAL);
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: privcmd_denied: ioctl=virq target=32756 "
+				"restricted=3", -1, out, sizeof(out)) == -EINVAL);
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: evtchn_denied: ioctl=dm_op target=5 "
+				"restricted=3 op=0 reason=domid", -1, out, sizeof(out)) == 1 &&
+	      strstr(out, "DENIED evtchn bind dm_op to domain 5"));
+	/* other events (unprefixed names are no longer ours), and lines that are none */
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: dm_op: domid=3 op=9 nr_bufs=1 result=0", -1,
+				out, sizeof(out)) == 0);
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: restrict: domid=3", -1, out,
+				sizeof(out)) == 0);
 	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: sched_switch: prev=a", -1, out,
 				sizeof(out)) == 0);
 	CHECK(dmop_trace_format("# tracer: nop", -1, out, sizeof(out)) == -EINVAL);
 	CHECK(dmop_trace_format("", -1, out, sizeof(out)) == -EINVAL);
-	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: dm_op: domid=3 op=9", -1, out,
+	CHECK(dmop_trace_format("x-1 [000] ..... 9.0: privcmd_dm_op: domid=3 op=9", -1, out,
 				sizeof(out)) == -EINVAL);
 }
 

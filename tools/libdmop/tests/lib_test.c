@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-only
 /*
- * Host unit tests of libdmop: sub-op names and lists, the fdinfo key parser,
+ * Host unit tests of libdmop: the table of DMOP sub-ops (against Xen's
+ * header, and the tables the driver and the library generate from it),
+ * sub-op names and lists, the fdinfo key parser,
  * the size rules of the structs a caller hands in, the checks
  * dmop_after_setup() makes before touching anything, a handle on a file
  * that is no Xen device, and the packaging (exported symbols = map = man
@@ -11,17 +13,137 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Xen's public headers expect the fixed-width types to be there */
+#include <xen/xen.h>
+#include <xen/hvm/dm_op.h>
+
 #include "libdmop.h"
 #include "internal.h"
+#include "xen-dmop/dm-ops.h"
 #include "unit.h"
 
-/* ------------------------------------------------------------- op names */
+/* ------------------------------------------------------ the sub-op table */
+
+/* Every number and name is Xen's: a wrong one does not build. */
+#define DM_OP(nr, name, writes) \
+	_Static_assert(XEN_DMOP_##name == (nr), "XEN_DMOP_" #name " is not " #nr);
+#include "xen-dmop/dm-ops.h"
+
+static const struct {
+	uint32_t nr;
+	const char *name;
+	unsigned int writes;
+} table[] = {
+#define DM_OP(nr, name, writes) { nr, #name, DM_OP_WRITES_##writes },
+#include "xen-dmop/dm-ops.h"
+};
+
+/* What the driver generates with the same expansions: names, write-backs. */
+static const char *const driver_names[] = {
+#define DM_OP DM_OP_NAME_INIT
+#include "xen-dmop/dm-ops.h"
+};
+static const unsigned char driver_writes[] = {
+#define DM_OP DM_OP_WRITES_INIT
+#include "xen-dmop/dm-ops.h"
+};
+
+#ifndef XEN_DM_OP_H
+#define XEN_DM_OP_H ""
+#endif
+
+/*
+ * The sub-ops Xen's public hvm/dm_op.h defines ("#define XEN_DMOP_<name> <N>",
+ * lower-case names; the other constants are upper case), as [N] = name:
+ * the number of them, or -1 when the header cannot be read.
+ */
+static int xen_sub_ops(char names[][64], unsigned int max)
+{
+	FILE *f = fopen(XEN_DM_OP_H, "r");
+	char line[256], name[64];
+	unsigned int nr;
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = name;
+
+		if (sscanf(line, "#define XEN_DMOP_%63s %u", name, &nr) != 2)
+			continue;
+		while (*p && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			p++;
+		if (*p || name[0] == '_')
+			continue;
+		if (nr >= max || names[nr][0]) {
+			n = -1;
+			break;
+		}
+		snprintf(names[nr], 64, "%s", name);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void test_op_table(void)
+{
+	static char xen[PRIVCMD_AUDIT_NR_OPS][64];
+	const size_t nr = ARRAY_SIZE(table);
+	uint64_t all = 0;
+	uint32_t op;
+
+	/* 1..DMOP_OP_MAX, in order, no gap: the bits of an allowlist */
+	CHECK(nr == DMOP_OP_MAX);
+	CHECK(ARRAY_SIZE(driver_names) == DMOP_OP_MAX + 1);
+	for (size_t i = 0; i < nr; i++) {
+		CHECK(table[i].nr == i + 1);
+		CHECK(table[i].nr < PRIVCMD_AUDIT_NR_OPS);
+		/* an fdinfo list item: no separator, and not read as "op<N>" or N */
+		CHECK(strspn(table[i].name, "abcdefghijklmnopqrstuvwxyz_0123456789") ==
+		      strlen(table[i].name));
+		CHECK(table[i].name[0] >= 'a' && table[i].name[0] <= 'z');
+		CHECK(!(table[i].name[0] == 'o' && table[i].name[1] == 'p' &&
+			table[i].name[2] >= '0' && table[i].name[2] <= '9'));
+		for (size_t j = 0; j < i; j++)
+			CHECK(strcmp(table[i].name, table[j].name));
+		all |= 1ULL << table[i].nr;
+	}
+
+	/* exactly Xen's sub-ops: none that Xen has is missing */
+	CHECK(xen_sub_ops(xen, PRIVCMD_AUDIT_NR_OPS) == (int)nr);
+	for (size_t i = 0; i < nr; i++)
+		CHECK(!strcmp(xen[table[i].nr], table[i].name));
+
+	/* the driver's names, the library's names and the table agree */
+	for (uint32_t i = 0; i < PRIVCMD_AUDIT_NR_OPS + 8; i++) {
+		const char *lib = dmop_op_name(i);
+		const char *drv = i < ARRAY_SIZE(driver_names) ? driver_names[i] : NULL;
+
+		CHECK((!lib && !drv) || (lib && drv && !strcmp(lib, drv)));
+		CHECK(!!lib == (i < 64 && (all & (1ULL << i))));
+		if (lib) {
+			CHECK(dmop_op_parse_one(lib, strlen(lib), &op) == 0 && op == i);
+			CHECK(!strcmp(lib, table[i - 1].name));
+		}
+	}
+
+	/* the driver's write-back table: the table's, nothing where it has none */
+	CHECK(ARRAY_SIZE(driver_writes) == DMOP_OP_MAX + 1);
+	CHECK(driver_writes[0] == 0);
+	for (size_t i = 0; i < nr; i++) {
+		CHECK(driver_writes[table[i].nr] == table[i].writes);
+		CHECK(table[i].writes == DM_OP_WRITES_NOTHING ||
+		      table[i].writes == DM_OP_WRITES_BUF0 || table[i].writes == DM_OP_WRITES_ANY);
+	}
+}
 
 static void test_op_names(void)
 {
@@ -530,6 +652,7 @@ int main(int argc, char **argv)
 	}
 	out_dir = argv[1];
 	src_dir = argv[2];
+	test_op_table();
 	test_op_names();
 	test_fdinfo();
 	test_fdinfo_audit();

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xen-dmop: the fail_nth/fail_hits parameters of the fault-injection
- * test build (XEN_DMOP_FAULT_INJECT=1 only; see dmop-fault.h). Not built on
- * its own: privcmd-fault.c and evtchn-fault.c include it, so each module has
- * its own parameters (kbuild refuses one object in two modules).
+ * test build (XEN_DMOP_FAULT_INJECT=1 only; see xdm-fault-inject.h). Not
+ * built on its own: privcmd-fault.c and evtchn-fault.c include it, so each
+ * module has its own parameters (kbuild refuses one object in two modules).
  */
 #include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/sysfs.h>
 
-#include "dmop-fault.h"
+#include "xdm-fault-inject.h"
 
 static atomic_t fail_countdown = ATOMIC_INIT(0);
 static atomic_t fail_hits = ATOMIC_INIT(0);
@@ -49,7 +49,7 @@ MODULE_PARM_DESC(fail_nth,
 module_param_cb(fail_hits, &fail_hits_ops, &fail_hits, 0400);
 MODULE_PARM_DESC(fail_hits, "Test build only: allocation failures injected so far");
 
-bool dmop_fault_alloc(void)
+bool xdm_fault_alloc(void)
 {
-	return dmop_fault_tick(&fail_countdown, &fail_hits);
+	return xdm_fault_tick(&fail_countdown, &fail_hits);
 }
