@@ -2,11 +2,27 @@
 /*
  * xen-dmop privcmd: IOCTL_PRIVCMD_HYPERCALL, the raw hypercall that
  * libxencall builds the whole toolstack on.
+ *
+ * A restricted file issues no raw hypercall, with one exception: the one
+ * call without a DMOP equivalent that QEMU's set-up needs in a Linux
+ * stubdomain, whose files are restricted from open() (found by tracing the
+ * real QEMU; Documentation/admin-guide/stubdomain.rst):
+ *
+ *   memory_op(XENMEM_populate_physmap), from xc_domain_populate_physmap_exact()
+ *   in QEMU's xen_ram_alloc(), for the RAM it emulates itself (VGA memory).
+ *   libxenctrl 4.17 issues it as a multicall of that one call (to read its
+ *   full result), older ones directly: both shapes, and nothing else.
+ *
+ * It passes only when the domain it names is the file's. The driver copies
+ * the arguments into kernel memory, checks the domain there and hands Xen
+ * its own copy, so that the caller cannot change the domain after the check.
  */
 
+#include <linux/compat.h>
 #include <linux/uaccess.h>
 
 #include <asm/xen/hypercall.h>
+#include <xen/interface/memory.h>
 #include <xen/xen-ops.h>
 
 #include "privcmd.h"
@@ -48,6 +64,90 @@ static long privcmd_hypercall_dm_op(struct file *file, const struct privcmd_hype
 	return -EPERM;
 }
 
+/*
+ * XENMEM_populate_physmap on a restricted file, its argument at @uarg:
+ * populate frames of the file's domain, in single pages with no flags, as
+ * libxenctrl does for QEMU. The frame list stays in the caller's memory: Xen
+ * reads frame numbers from it, and they name frames of that domain only.
+ * 0 with Xen's answer in @result, or the refusal (nothing reached Xen).
+ */
+static int privcmd_populate_physmap(struct file *file, u64 uarg, long *result)
+{
+	struct privcmd_file *pf = file->private_data;
+	struct xen_memory_reservation res;
+
+	if (copy_from_user(&res, u64_to_user_ptr(uarg), sizeof(res)))
+		return -EFAULT;
+	/* A restricted file never names a reserved domid (DOMID_IDLE...). */
+	if (res.domid != READ_ONCE(pf->domid) || res.domid >= DOMID_FIRST_RESERVED) {
+		privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, res.domid,
+				     __HYPERVISOR_memory_op, PRIVCMD_DENIED_DOMID);
+		return -EPERM;
+	}
+	if (res.extent_order || res.address_bits) {
+		privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, res.domid,
+				     __HYPERVISOR_memory_op, PRIVCMD_DENIED_HYPERCALL);
+		return -EPERM;
+	}
+	xen_preemptible_hcall_begin();
+	*result = HYPERVISOR_memory_op(XENMEM_populate_physmap, &res);
+	xen_preemptible_hcall_end();
+	return 0;
+}
+
+/*
+ * A multicall of one XENMEM_populate_physmap, the entry at @uentry: the call
+ * is made directly, with the driver's copies, and its result stored in the
+ * caller's entry, as Xen's multicall would. *@allowed stays false for any
+ * other entry (and one that cannot be read): the caller refuses it.
+ */
+static long privcmd_multicall_populate(struct file *file, u64 uentry, bool *allowed)
+{
+	struct multicall_entry __user *ue = u64_to_user_ptr(uentry);
+	struct multicall_entry entry;
+	long result;
+	int err;
+
+	if (copy_from_user(&entry, ue, sizeof(entry)))
+		return 0;
+	if (entry.op != __HYPERVISOR_memory_op || entry.args[0] != XENMEM_populate_physmap)
+		return 0;
+	*allowed = true;
+	err = privcmd_populate_physmap(file, entry.args[1], &result);
+	if (err)
+		return err;
+	return put_user(result, &ue->result) ? -EFAULT : 0;
+}
+
+/*
+ * A raw hypercall on a restricted file: refused, counted and traced (with
+ * its hypercall number), but for the exception of the top comment. Only for
+ * a 64-bit caller, whose arguments have Xen's 64-bit layout. The first
+ * argument of memory_op must be the bare command (no continuation bits).
+ */
+static long privcmd_hypercall_restricted(struct file *file, void __user *udata)
+{
+	struct privcmd_hypercall call = { .op = 0 };
+	bool read = !copy_from_user(&call, udata, sizeof(call));
+	bool allowed = false;
+	long ret, result;
+
+	if (read && !in_compat_syscall()) {
+		if (call.op == __HYPERVISOR_memory_op && call.arg[0] == XENMEM_populate_physmap) {
+			ret = privcmd_populate_physmap(file, call.arg[1], &result);
+			return ret ? ret : result;
+		}
+		if (call.op == __HYPERVISOR_multicall && call.arg[1] == 1) {
+			ret = privcmd_multicall_populate(file, call.arg[0], &allowed);
+			if (allowed)
+				return ret;
+		}
+	}
+	privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, read ? call.op : 0,
+			     PRIVCMD_DENIED_HYPERCALL);
+	return -EPERM;
+}
+
 long privcmd_ioctl_hypercall(struct file *file, void __user *udata)
 {
 	struct privcmd_file *pf = file->private_data;
@@ -55,11 +155,8 @@ long privcmd_ioctl_hypercall(struct file *file, void __user *udata)
 	long ret;
 
 	/* A restricted file acts on one domain only: no arbitrary hypercalls. */
-	if (!privcmd_unrestricted_begin(pf)) {
-		privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, 0,
-				     PRIVCMD_DENIED_HYPERCALL);
-		return -EPERM;
-	}
+	if (!privcmd_unrestricted_begin(pf))
+		return privcmd_hypercall_restricted(file, udata);
 	if (copy_from_user(&call, udata, sizeof(call)))
 		ret = -EFAULT;
 	else if (call.op == __HYPERVISOR_dm_op || call.op == __HYPERVISOR_multicall)

@@ -41,7 +41,8 @@ TRACE_EVENT(privcmd_dm_op,
  * The driver refused a call before any hypercall. @ioctl is the _IOC_NR()
  * of the command; @target the domain the call named (32756, DOMID_INVALID,
  * for a raw hypercall); @restricted the file's restriction (32756 when
- * none); @op the DMOP sub-op of an allowlist refusal (else 0).
+ * none); @op the DMOP sub-op of an allowlist refusal, the hypercall number
+ * of a refused raw hypercall (else 0).
  */
 TRACE_EVENT(privcmd_denied,
 	    TP_PROTO(unsigned int ioctl, unsigned int target, unsigned int restricted,
