@@ -222,7 +222,7 @@ long evtchn_ioctl_bind_interdomain(struct evtchn_file *f, const void *karg)
 
 	if (!arg)
 		return -EFAULT;
-	if (evtchn_restricted(f) && arg->remote_domain != f->restrict_domid)
+	if (evtchn_restricted(f) && !evtchn_restrict_allows(f, arg->remote_domain))
 		return evtchn_restrict_deny(f, IOCTL_EVTCHN_BIND_INTERDOMAIN, arg->remote_domain);
 
 	op.remote_dom = arg->remote_domain;
@@ -242,8 +242,12 @@ long evtchn_ioctl_bind_unbound(struct evtchn_file *f, const void *karg)
 	struct evtchn_alloc_unbound op;
 	int rc;
 
-	if (evtchn_restricted(f))
-		return evtchn_restrict_deny(f, IOCTL_EVTCHN_BIND_UNBOUND_PORT, DOMID_INVALID);
+	/* Only a stubdomain's file offers ports, to its two domains. */
+	if (evtchn_restricted(f) &&
+	    (!f->toolstack_too || !arg || !evtchn_restrict_allows(f, arg->remote_domain)))
+		return evtchn_restrict_deny(f, IOCTL_EVTCHN_BIND_UNBOUND_PORT,
+					    f->toolstack_too && arg ? arg->remote_domain :
+					    DOMID_INVALID);
 	if (!arg)
 		return -EFAULT;
 

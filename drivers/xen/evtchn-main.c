@@ -83,6 +83,12 @@ static long evtchn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		size = _IOC_SIZE(cmd);
 		if (size > sizeof(buf))	/* a table entry without its union member */
 			return -ENOTTY;
+		/* Opened in a domU before xenstore answered: learn the policy now. */
+		if (unlikely(READ_ONCE(f->target_pending))) {
+			rc = evtchn_restrict_resolve(f);
+			if (rc)
+				return rc;
+		}
 		karg = &buf;
 		if (size && copy_from_user(&buf, (void __user *)arg, size))
 			karg = NULL;
@@ -112,7 +118,7 @@ static int evtchn_open(struct inode *inode, struct file *file)
 	spin_lock_init(&f->ring_lock);
 	xa_init(&f->ports);
 	init_waitqueue_head(&f->wait);
-	f->restrict_domid = EVTCHN_UNRESTRICTED;
+	evtchn_restrict_open(f);
 
 	file->private_data = f;
 	atomic_long_inc(&evtchn_live.files);
@@ -160,6 +166,9 @@ static void evtchn_show_fdinfo(struct seq_file *m, struct file *file)
 		seq_puts(m, "evtchn.restricted_domid:\tnone\n");
 	else
 		seq_printf(m, "evtchn.restricted_domid:\t%u\n", domid);
+	/* Only a stubdomain's files have it. */
+	if (READ_ONCE(f->toolstack_too))
+		seq_printf(m, "evtchn.toolstack_domid:\t%u\n", EVTCHN_TOOLSTACK_DOMID);
 	seq_printf(m, "evtchn.ports:\t%u\n", READ_ONCE(f->nr_ports));
 	seq_printf(m, "evtchn.denied:\t%lu\n", READ_ONCE(f->nr_denied));
 	seq_printf(m, "evtchn.ring_size:\t%u\n", READ_ONCE(f->ring_size));
@@ -214,9 +223,11 @@ static int __init evtchn_init(void)
 		return -ENODEV;
 	}
 
+	evtchn_restrict_init();
 	err = misc_register(&evtchn_dev);
 	if (err) {
 		pr_err("cannot register /dev/%s: %d\n", EVTCHN_NODE, err);
+		evtchn_restrict_exit();
 		return err;
 	}
 
@@ -232,6 +243,7 @@ static void __exit evtchn_exit(void)
 {
 	debugfs_remove_recursive(evtchn_debugfs);
 	misc_deregister(&evtchn_dev);
+	evtchn_restrict_exit();
 }
 
 module_init(evtchn_init);

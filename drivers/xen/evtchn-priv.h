@@ -32,6 +32,13 @@
 /* Not a valid restriction target: IOCTL_EVTCHN_RESTRICT_DOMID refuses it. */
 #define EVTCHN_UNRESTRICTED DOMID_INVALID
 
+/*
+ * The toolstack's domain (libxl's LIBXL_TOOLSTACK_DOMID), which a
+ * stubdomain's files may bind with besides their guest: the toolstack
+ * talks QMP to the device model over a vchan.
+ */
+#define EVTCHN_TOOLSTACK_DOMID 0
+
 /* Ports the first ring holds; it doubles whenever more are bound. */
 #define EVTCHN_RING_FIRST_SIZE 64
 
@@ -42,10 +49,14 @@
  * @ports: bound ports, indexed by port number, of struct evtchn_port.
  * @nr_ports: how many are bound.
  * @restrict_domid: the domain binds are limited to, or EVTCHN_UNRESTRICTED.
+ * @toolstack_too: a stubdomain's file (evtchn_restrict_open()): binds with
+ *	EVTCHN_TOOLSTACK_DOMID are allowed too, unbound ports included.
+ * @target_pending: opened in a domU before xenstore answered: restricted to
+ *	nothing until the first ioctl learns the answer.
  * @nr_denied: binds the restriction refused.
  *
- * @nr_ports, @restrict_domid and @nr_denied change under bind_lock and are
- * read without it by fdinfo (WRITE_ONCE/READ_ONCE).
+ * @nr_ports, @restrict_domid, @toolstack_too and @nr_denied change under
+ * bind_lock and are read without it by fdinfo (WRITE_ONCE/READ_ONCE).
  * @read_lock: held by readers, and by whatever moves ring entries (growth,
  *             unbind, reset), so that a reader's window stays put.
  * @ring_lock: protects @ring, @cons, @prod, @overflow and each port's
@@ -65,6 +76,8 @@ struct evtchn_file {
 	struct xarray ports;
 	unsigned int nr_ports;
 	domid_t restrict_domid;
+	bool toolstack_too;
+	bool target_pending;
 	unsigned long nr_denied;
 
 	struct mutex read_lock;		/* readers, and whoever moves slots */
@@ -134,6 +147,15 @@ void evtchn_unbind_all(struct evtchn_file *f);
 /* evtchn-restrict.c */
 long evtchn_ioctl_restrict(struct evtchn_file *f, const void *karg);
 bool evtchn_restricted(const struct evtchn_file *f);
+bool evtchn_restrict_allows(const struct evtchn_file *f, unsigned int domid);
 long evtchn_restrict_deny(struct evtchn_file *f, unsigned int cmd, unsigned int target);
+void evtchn_restrict_open(struct evtchn_file *f);
+int evtchn_restrict_resolve(struct evtchn_file *f);
+#ifdef XEN_DMOP_FAULT_INJECT
+int evtchn_restrict_test_pending(void);
+int evtchn_restrict_test_answer(unsigned int domid);
+#endif
+void evtchn_restrict_init(void);
+void evtchn_restrict_exit(void);
 
 #endif /* XEN_DMOP_EVTCHN_PRIV_H */

@@ -6,6 +6,9 @@
  * domU (not dom0) every file starts restricted to the domain named by the
  * "target" key in xenstore, as upstream does for stub domains, unless the
  * "unrestricted" parameter says otherwise and the kernel is not locked down.
+ * Lockdown is checked at each open(), so that it also holds when raised at
+ * run time (after the module was loaded): from then on new files are
+ * restricted; files opened before keep what they had.
  *
  * A file opened before xenstore answered starts PRIVCMD_DOMID_PENDING and
  * its first ioctl waits for the answer. open() itself never waits: it runs
@@ -83,8 +86,23 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 	return 0;
 }
 
+/* "unrestricted" was asked for in a domU: whether the kernel lets it be. */
+static bool privcmd_unrestricted_allowed(void)
+{
+	if (!unrestricted || xen_initial_domain())
+		return false;
+	if (!security_locked_down(LOCKDOWN_XEN_USER_ACTIONS))
+		return true;
+	pr_warn_once("kernel is locked down, parameter \"unrestricted\" ignored\n");
+	return false;
+}
+
 void privcmd_restrict_open(struct privcmd_file *pf)
 {
+	if (privcmd_unrestricted_allowed()) {
+		pf->domid = DOMID_INVALID;
+		return;
+	}
 	/* Pairs with the release in privcmd_target_ready(). */
 	if (smp_load_acquire(&target_pending))
 		pf->domid = PRIVCMD_DOMID_PENDING;
@@ -121,7 +139,10 @@ static int privcmd_target_ready(struct notifier_block *nb, unsigned long event, 
 	target = xenbus_read(XBT_NIL, "target", "", NULL);
 	if (IS_ERR(target) || kstrtouint(target, 10, &domid) ||
 	    domid >= DOMID_FIRST_RESERVED) {
-		pr_err("no target domain in xenstore, refusing every targeted operation\n");
+		if (unrestricted)
+			pr_info("no target domain in xenstore (files are unrestricted: parameter \"unrestricted\")\n");
+		else
+			pr_err("no target domain in xenstore, refusing every targeted operation\n");
 		domid = DOMID_IDLE;
 	}
 	if (!IS_ERR(target))
@@ -142,11 +163,7 @@ void privcmd_restrict_init(void)
 {
 	if (xen_initial_domain())
 		return;
-	if (unrestricted) {
-		if (!security_locked_down(LOCKDOWN_XEN_USER_ACTIONS))
-			return;
-		pr_warn("kernel is locked down, parameter \"unrestricted\" ignored\n");
-	}
+	/* Even with "unrestricted": a lockdown may come later (privcmd_restrict_open()). */
 	target_pending = true;
 	register_xenstore_notifier(&privcmd_xenstore_nb);
 	notifier_registered = true;
