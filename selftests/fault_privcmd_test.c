@@ -352,7 +352,7 @@ static void tally_add(struct tally *t, int rc)
 #define FLAP_CALLS 3000
 
 /* DM_OP whose buffer comes and goes: Xen's answer or EFAULT, nothing else. */
-TEST_F(fault, dm_op_buffer_vanishes)
+TEST_F_TIMEOUT(fault, dm_op_buffer_vanishes, 300)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
 	struct privcmd_dm_op_buf buf = { .size = sizeof(op) };
@@ -374,7 +374,7 @@ TEST_F(fault, dm_op_buffer_vanishes)
 }
 
 /* The buffer descriptors themselves vanish: Xen's answer or EFAULT. */
-TEST_F(fault, dm_op_descriptors_vanish)
+TEST_F_TIMEOUT(fault, dm_op_descriptors_vanish, 300)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
 	struct privcmd_dm_op_buf desc = { .uptr = &op, .size = sizeof(op) };
@@ -405,7 +405,7 @@ TEST_F(fault, dm_op_descriptors_vanish)
  * maps everything or fails EFAULT, and whatever got mapped is accounted
  * and torn down with the mapping.
  */
-TEST_F(fault, mmapbatch_arrays_vanish)
+TEST_F_TIMEOUT(fault, mmapbatch_arrays_vanish, 300)
 {
 	struct tally t = { 0 };
 	struct flapper f;
