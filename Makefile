@@ -128,11 +128,13 @@ check-debug: deps
 	@scripts/vm/check-debug $(SERIES)
 
 # The VM suite SOAK_RUNS times in a row per series (SOAK_TESTS=a_test:b_test to
-# narrow it): the pass rate, and each failure with its test and console line.
+# narrow it, SOAK_REPEAT=K to run them K times per boot): the pass rate, and
+# each failure with its test and console line.
 SOAK_RUNS ?= 30
+SOAK_REPEAT ?= 1
 soak: deps
 	$(MAKE) $(addprefix modules-,$(SERIES)) selftests libdmop
-	@scripts/vm/soak --runs $(SOAK_RUNS) $(if $(SOAK_TESTS),--tests $(SOAK_TESTS)) $(SERIES)
+	@scripts/vm/soak --runs $(SOAK_RUNS) --repeat $(SOAK_REPEAT) $(if $(SOAK_TESTS),--tests $(SOAK_TESTS)) $(SERIES)
 
 # Benchmarks: in-tree and our drivers interleaved in one boot per series; the
 # table is printed and kept with a JSON copy in build/bench/.
