@@ -777,7 +777,7 @@ TEST_F(audit, size_prefixed_ioctls)
 			for (size_t b = 0; b < f->len; b++) {
 				e->fill(map);
 				map[f->off + b] = 0x80;
-				EXPECT_EQ(-EINVAL, _test_cmd_ioctl(fd, e->cmd, map))
+				EXPECT_EQ(-EINVAL, __test_cmd_ioctl(fd, e->cmd, e->name, map))
 					TH_LOG("%s byte %zu", f->name, b);
 			}
 		}

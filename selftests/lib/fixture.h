@@ -23,7 +23,7 @@
  * failed setup: a guest made before would outlive the test in Xen) and
  * fails the setup (ASSERT) with one message:
  *
- *	# privcmd_restrict_test.c:127:matrix:fixture: guest 2 of 2
+ *	# privcmd_restrict_test.c:135:matrix:fixture: guest 2 of 2
  *	  (xen_guest_create): Cannot allocate memory
  *
  * The teardown destroys the guests (last first) and closes the files, and
@@ -34,6 +34,7 @@
  * The work is done in fixture.c (lib/ never includes the harness, which
  * defines objects); the macros here assert at the caller's line. The
  * debugfs live counters' checks (lib/live.h) are here for the same reason.
+ * Tests only, after kselftest_harness.h.
  */
 #ifndef XEN_DMOP_SELFTEST_FIXTURE_H
 #define XEN_DMOP_SELFTEST_FIXTURE_H
