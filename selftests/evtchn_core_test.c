@@ -303,11 +303,18 @@ TEST(many_ports_grow_the_ring_nothing_lost)
 #define STABLE 40
 #define CHURN 30
 
+/*
+ * @raced: reads that found the ring empty after poll() said it was not:
+ *	our driver drops the unread report of a port the churn unbinds
+ *	(unbind_drops_unread_report), so the one report poll() saw can be
+ *	gone; the in-tree driver keeps it, so there it is an error.
+ * @read_error: the first failed read's or write's -errno.
+ */
 struct torture {
 	int a, b;
 	uint32_t pa[STABLE], pb[STABLE];
 	atomic_int stop;
-	int reads, read_errors, overflows, churn_errors, notify_errors;
+	int reads, read_errors, overflows, churn_errors, notify_errors, raced, read_error;
 };
 
 static void *torture_notify(void *arg)
@@ -335,13 +342,19 @@ static void *torture_read(void *arg)
 			_test_cmd_evtchn_reset(t->a);
 			continue;
 		}
+		if (n == -EAGAIN && evtchn_ours()) {
+			t->raced++;
+			continue;
+		}
 		if (n < 0) {
-			t->read_errors++;
+			if (!t->read_errors++)
+				t->read_error = n;
 			continue;
 		}
 		t->reads += n;
-		if (n && write(t->a, got, n * sizeof(*got)) != (ssize_t)(n * sizeof(*got)))
-			t->read_errors++;
+		if (n && write(t->a, got, n * sizeof(*got)) != (ssize_t)(n * sizeof(*got)) &&
+		    !t->read_errors++)
+			t->read_error = -errno;
 	}
 	return NULL;
 }
@@ -395,9 +408,10 @@ TEST(torture_read_bind_unbind_notify)
 	for (int i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
 
-	printf("# torture: %d reports read, %d overflows\n", t.reads, t.overflows);
+	printf("# torture: %d reports read, %d overflows, %d reads raced an unbind\n", t.reads,
+	       t.overflows, t.raced);
 	fflush(stdout);
-	EXPECT_EQ(0, t.read_errors);
+	EXPECT_EQ(0, t.read_errors) TH_LOG("first: %s", test_cmd_outcome(t.read_error));
 	EXPECT_EQ(0, t.notify_errors);
 	EXPECT_EQ(0, t.churn_errors);
 	EXPECT_LT(STABLE, t.reads);
