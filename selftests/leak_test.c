@@ -264,9 +264,17 @@ TEST_F(leak, workload_leaves_nothing)
 	}
 	EXPECT_EQ(before.ports, after.ports);
 	EXPECT_EQ(before.xen_free, after.xen_free);
-	/* Coarse (other activity moves these): a steady leak per call shows. */
-	EXPECT_GT(before.unreclaimable_kb + 512, after.unreclaimable_kb);
-	EXPECT_LT(before.free_kb - 4096, after.free_kb);
+	/*
+	 * Coarse (other activity moves these): a steady leak per call shows.
+	 * Not under KASAN, whose quarantine keeps freed objects (megabytes of
+	 * them): there kmemleak, scanned at the end of the run, finds leaks.
+	 */
+	if (xen_env_kasan()) {
+		TH_LOG("KASAN kernel: slab and free-memory totals not compared (quarantine)");
+	} else {
+		EXPECT_GT(before.unreclaimable_kb + 512, after.unreclaimable_kb);
+		EXPECT_LT(before.free_kb - 4096, after.free_kb);
+	}
 	guest_goes_away(_metadata, self);
 }
 
