@@ -16,7 +16,7 @@
 #   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
 #   make soak            the VM suite many times per series: its pass rate
 #   make deb             Debian packages (debian/) into build/deb/, checked by lintian
-#   make deb-vm          the libdmop VM tests on what the packages install (DKMS-built
+#   make deb-vm          the VM suite on what the packages install (DKMS-built
 #                        modules, dmop-utils' dmop, libdmop1), on every series
 #   make clean
 
