@@ -270,7 +270,8 @@ TEST_F(leak, workload_leaves_nothing)
 	 * them): there kmemleak, scanned at the end of the run, finds leaks.
 	 */
 	if (xen_env_kasan()) {
-		TH_LOG("KASAN kernel: slab and free-memory totals not compared (quarantine)");
+		TH_LOG("address-sanitizer kernel: slab and free-memory totals not compared "
+		       "(its quarantine holds freed objects)");
 	} else {
 		EXPECT_GT(before.unreclaimable_kb + 512, after.unreclaimable_kb);
 		EXPECT_LT(before.free_kb - 4096, after.free_kb);
