@@ -12,11 +12,12 @@
 #   make lint            sparse (C=2) on every series, checkpatch --strict, make docs
 #   make docs            Documentation/ built with Sphinx -W (ioctl references pulled from
 #                        the uapi headers' kernel-doc), kernel-doc -Wall on our sources
-#   make bench           in-tree vs our drivers, side by side in one VM boot per series
+#   make bench           in-tree vs our drivers, paired rounds in one VM boot per series,
+#                        medians with 95 % intervals and met/missed/inconclusive verdicts
 #   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
 #   make soak            the VM suite many times per series: its pass rate
 #   make deb             Debian packages (debian/) into build/deb/, checked by lintian
-#   make deb-vm          the libdmop VM tests on what the packages install (DKMS-built
+#   make deb-vm          the VM suite on what the packages install (DKMS-built
 #                        modules, dmop-utils' dmop, libdmop1), on every series
 #   make clean
 
@@ -128,20 +129,28 @@ check-debug: deps
 	@scripts/vm/check-debug $(SERIES)
 
 # The VM suite SOAK_RUNS times in a row per series (SOAK_TESTS=a_test:b_test to
-# narrow it): the pass rate, and each failure with its test and console line.
+# narrow it, SOAK_REPEAT=K to run them K times per boot): the pass rate, and
+# each failure with its test and console line.
 SOAK_RUNS ?= 30
+SOAK_REPEAT ?= 1
 soak: deps
 	$(MAKE) $(addprefix modules-,$(SERIES)) selftests libdmop
-	@scripts/vm/soak --runs $(SOAK_RUNS) $(if $(SOAK_TESTS),--tests $(SOAK_TESTS)) $(SERIES)
+	@scripts/vm/soak --runs $(SOAK_RUNS) --repeat $(SOAK_REPEAT) $(if $(SOAK_TESTS),--tests $(SOAK_TESTS)) $(SERIES)
 
-# Benchmarks: in-tree and our drivers interleaved in one boot per series; the
-# table is printed and kept with a JSON copy in build/bench/.
-BENCH_ROUNDS ?= 5
+# Benchmarks: paired rounds (in-tree and ours back to back, order alternating)
+# in one boot per series, until every target is decided or BENCH_SECONDS run
+# out (at most BENCH_ROUNDS rounds); the defaults keep both series under 10
+# minutes. The report (medians of per-round ratios, 95 % intervals, verdicts)
+# is printed and kept with a JSON copy in build/bench/. Not a test: a verdict
+# never fails it.
+BENCH_SECONDS ?= 200
+BENCH_ROUNDS ?= 200
 bench: deps
 	$(MAKE) $(addprefix modules-,$(SERIES)) selftests
 	$(MAKE) -C bench OUT=$(CURDIR)/$(BUILD)/bench
 	@for s in $(SERIES); do \
-		scripts/vm/run --series $$s --mode bench --args "dmop.rounds=$(BENCH_ROUNDS)" >/dev/null; \
+		scripts/vm/run --series $$s --mode bench --timeout $$(($(BENCH_SECONDS) + 300)) \
+			--args "dmop.rounds=$(BENCH_ROUNDS) dmop.seconds=$(BENCH_SECONDS)" >/dev/null; \
 		rc=$$?; \
 		scripts/bench/report $(BUILD)/vm/$$s-ours-bench.log $(BUILD)/bench/$$s.json $$s \
 			| tee $(BUILD)/bench/$$s.md || exit 1; \

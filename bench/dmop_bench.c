@@ -6,9 +6,10 @@
  *
  *   BENCH <impl> <round> <metric> <value> <unit>
  *
- * scripts/bench/report turns the lines of several interleaved rounds into
- * medians and ratios. Absolute numbers under emulation mean little; ratios
- * measured in one boot do.
+ * scripts/vm/mode-bench runs it once per driver set per round, both sets
+ * back to back; scripts/bench/report turns the rounds into per-round ratios,
+ * their median and its interval (Documentation/dev-tools/benchmarks.rst).
+ * Absolute numbers under emulation mean little; ratios within a round do.
  */
 #include <errno.h>
 #include <fcntl.h>

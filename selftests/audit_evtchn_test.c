@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "lib/audit_util.h"
-#include "lib/evtchn_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 
 static const char *const nodes[] = { EVTCHN_NODE, NULL };
 
@@ -25,25 +24,19 @@ FIXTURE(evaudit) {
 
 FIXTURE_SETUP(evaudit)
 {
-	int err;
-
-	self->fd = evtchn_open(0);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", EVTCHN_NODE, strerror(-self->fd));
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.evtchn = { &self->fd }, .guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(evaudit)
 {
-	xen_guest_destroy(&self->g);
-	close(self->fd);
+	test_fixture_teardown(.evtchn = { &self->fd }, .guests = { &self->g });
 }
 
 static bool upstream(int fd)
 {
 	if (evtchn_ours())
 		return false;
-	if (audit_fdinfo_count(fd, "evtchn.") != 0)
+	if (fdinfo_count(0, fd, "evtchn.") != 0)
 		return false;
 	evtchn_diff("in-tree evtchn fdinfo has no evtchn. keys");
 	return true;
@@ -55,15 +48,15 @@ TEST_F(evaudit, fresh_file_keys)
 
 	if (upstream(self->fd))
 		return;
-	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "evtchn.restricted_domid", val, sizeof(val)));
+	ASSERT_EQ(0, fdinfo_str(0, self->fd, "evtchn.restricted_domid", val, sizeof(val)));
 	EXPECT_STREQ("none", val);
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "evtchn.ports"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "evtchn.denied"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "evtchn.ring_size"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "evtchn.pending"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "evtchn.ports"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "evtchn.denied"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "evtchn.ring_size"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "evtchn.pending"));
 	/* The old unprefixed names are gone. */
-	EXPECT_EQ(0, audit_fdinfo_count(self->fd, "restrict_domid:"));
-	EXPECT_EQ(0, audit_fdinfo_count(self->fd, "ports:"));
+	EXPECT_EQ(0, fdinfo_has(0, self->fd, "restrict_domid"));
+	EXPECT_EQ(0, fdinfo_has(0, self->fd, "ports"));
 }
 
 TEST_F(evaudit, ports_ring_and_pending)
@@ -77,15 +70,15 @@ TEST_F(evaudit, ports_ring_and_pending)
 		return;
 	}
 	ASSERT_EQ(0, evtchn_loopback(self->fd, peer, &a, &b));
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "evtchn.ports"));
-	EXPECT_EQ(1, audit_fdinfo_num(peer, "evtchn.ports"));
-	EXPECT_EQ(64, audit_fdinfo_num(self->fd, "evtchn.ring_size"));
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "evtchn.ports"));
+	EXPECT_EQ(1, fdinfo_num(0, peer, "evtchn.ports"));
+	EXPECT_EQ(64, fdinfo_num(0, self->fd, "evtchn.ring_size"));
 	/* b fired once when it was bound (Xen marks it pending): read it. */
-	ASSERT_EQ(0, evtchn_notify(self->fd, a));
+	test_cmd_evtchn_notify(self->fd, a);
 	ASSERT_EQ(1, evtchn_wait_readable(peer, 5000));
-	EXPECT_LE(1, audit_fdinfo_num(peer, "evtchn.pending"));
-	ASSERT_EQ(0, evtchn_unbind(self->fd, a));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "evtchn.ports"));
+	EXPECT_LE(1, fdinfo_num(0, peer, "evtchn.pending"));
+	test_cmd_evtchn_unbind(self->fd, a);
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "evtchn.ports"));
 	close(peer);
 }
 
@@ -97,33 +90,33 @@ TEST_F(evaudit, restriction_and_denied_binds)
 
 	if (upstream(self->fd))
 		return;
-	ASSERT_EQ(0, evtchn_restrict(self->fd, self->g.domid));
+	test_cmd_evtchn_restrict_domid(self->fd, self->g.domid);
 	snprintf(want, sizeof(want), "%u", self->g.domid);
-	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "evtchn.restricted_domid", val, sizeof(val)));
+	ASSERT_EQ(0, fdinfo_str(0, self->fd, "evtchn.restricted_domid", val, sizeof(val)));
 	EXPECT_STREQ(want, val);
 
-	EXPECT_EQ(-EACCES, evtchn_bind_virq(self->fd, 3));
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, self->g.domid));
-	EXPECT_EQ(-EACCES, evtchn_bind_interdomain(self->fd, 0, 1));
-	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "evtchn.denied"));
+	test_err_evtchn_bind_virq(EACCES, self->fd, 3);
+	test_err_evtchn_bind_unbound_port(EACCES, self->fd, self->g.domid);
+	test_err_evtchn_bind_interdomain(EACCES, self->fd, 0, 1);
+	EXPECT_EQ(3, fdinfo_num(0, self->fd, "evtchn.denied"));
 	/* A refused restrict is no refused bind. */
-	EXPECT_EQ(-EACCES, evtchn_restrict(self->fd, self->g.domid));
-	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "evtchn.denied"));
+	test_err_evtchn_restrict_domid(EACCES, self->fd, self->g.domid);
+	EXPECT_EQ(3, fdinfo_num(0, self->fd, "evtchn.denied"));
 
 	port = evtchn_xen_alloc_unbound(self->g.domid, 0);
 	ASSERT_LE(0, port);
-	ASSERT_LE(0, evtchn_bind_interdomain(self->fd, self->g.domid, port));
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "evtchn.ports"));
-	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "evtchn.denied"));
+	test_cmd_evtchn_bind_interdomain(self->fd, self->g.domid, port);
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "evtchn.ports"));
+	EXPECT_EQ(3, fdinfo_num(0, self->fd, "evtchn.denied"));
 
 	/* A forked child shares the file: its refusal shows in ours. */
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid)
-		_exit(evtchn_bind_virq(self->fd, 3) == -EACCES ? 0 : 1);
+		_exit(_test_cmd_evtchn_bind_virq(self->fd, 3) == -EACCES ? 0 : 1);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
-	EXPECT_EQ(4, audit_fdinfo_num(self->fd, "evtchn.denied"));
+	EXPECT_EQ(4, fdinfo_num(0, self->fd, "evtchn.denied"));
 }
 
 int main(int argc, char **argv)

@@ -22,8 +22,8 @@
 
 #include "kselftest_harness.h"
 #include "lib/audit_util.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, NULL };
 
@@ -34,8 +34,9 @@ static bool upstream_has_no_audit(int fd)
 {
 	struct privcmd_audit_query q;
 
-	return audit_fdinfo_count(fd, "privcmd.") == 0 &&
-	       audit_query(fd, &q) == -ENOTTY && audit_allowlist(fd, 0) == -ENOTTY;
+	return fdinfo_count(0, fd, "privcmd.") == 0 &&
+	       _test_cmd_privcmd_audit_query(fd, &q) == -ENOTTY &&
+	       _test_cmd_privcmd_dm_op_allowlist(fd, 0) == -ENOTTY;
 }
 
 FIXTURE(audit) {
@@ -46,19 +47,13 @@ FIXTURE(audit) {
 
 FIXTURE_SETUP(audit)
 {
-	int err;
-
 	self->ours = xen_env_ours();
-	self->fd = privcmd_open();
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PRIVCMD_NODE, strerror(-self->fd));
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.privcmd = &self->fd, .guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(audit)
 {
-	xen_guest_destroy(&self->g);
-	close(self->fd);
+	test_fixture_teardown(.privcmd = &self->fd, .guests = { &self->g });
 }
 
 /* Skip nothing on the in-tree driver: assert its answer and say why. */
@@ -76,19 +71,19 @@ TEST_F(audit, fresh_file_keys)
 	char val[256];
 
 	UPSTREAM_OR_RETURN("audit");
-	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.restricted_domid", val, sizeof(val)));
+	ASSERT_EQ(0, fdinfo_str(0, self->fd, "privcmd.restricted_domid", val, sizeof(val)));
 	EXPECT_STREQ("none", val);
-	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.allowlist", val, sizeof(val)));
+	ASSERT_EQ(0, fdinfo_str(0, self->fd, "privcmd.allowlist", val, sizeof(val)));
 	EXPECT_STREQ("all", val);
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.denied.hypercall"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.denied.domid"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
-	EXPECT_EQ(0, audit_fdinfo_count(self->fd, "privcmd.dm_op."));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.dm_ops"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.dm_ops_denied"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.denied.hypercall"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.denied.domid"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
+	EXPECT_EQ(0, fdinfo_count(0, self->fd, "privcmd.dm_op."));
 	/* The exact "key:\tvalue" form libdmop parses. */
-	EXPECT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.dm_ops", val, sizeof(val)));
+	EXPECT_EQ(0, fdinfo_str(0, self->fd, "privcmd.dm_ops", val, sizeof(val)));
 }
 
 TEST_F(audit, counts_dm_ops_by_subop_with_failures)
@@ -99,18 +94,16 @@ TEST_F(audit, counts_dm_ops_by_subop_with_failures)
 
 	UPSTREAM_OR_RETURN("DMOP counters");
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+		test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
 	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 5, i));
+		test_cmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 5, i);
 	/* Xen's failures count as calls and failures. */
-	EXPECT_EQ(-ENOENT, privcmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, 77));
-	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 30,
-						sizeof(struct xen_dm_op)));
-	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 1000,
-						sizeof(struct xen_dm_op)));
-	EXPECT_EQ(-ESRCH, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_NONE, &vcpus));
+	test_err_dmop_destroy_ioreq_server(ENOENT, self->fd, self->g.domid, 77);
+	test_err_dmop_raw(EOPNOTSUPP, self->fd, self->g.domid, 30, sizeof(struct xen_dm_op));
+	test_err_dmop_raw(EOPNOTSUPP, self->fd, self->g.domid, 1000, sizeof(struct xen_dm_op));
+	test_err_dmop_nr_vcpus(ESRCH, self->fd, PC_DOMID_NONE, &vcpus);
 	/* The probe makes no hypercall and counts nothing. */
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL));
+	test_cmd_privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL);
 
 	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "nr_vcpus", &calls, &fails));
 	EXPECT_EQ(4U, calls);
@@ -129,9 +122,9 @@ TEST_F(audit, counts_dm_ops_by_subop_with_failures)
 	EXPECT_EQ(1U, fails);
 	/* Only sub-ops that were called have a line. */
 	EXPECT_EQ(-ENOENT, audit_fdinfo_dm_op(self->fd, "create_ioreq_server", &calls, &fails));
-	EXPECT_EQ(5, audit_fdinfo_count(self->fd, "privcmd.dm_op."));
-	EXPECT_EQ(9, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
+	EXPECT_EQ(5, fdinfo_count(0, self->fd, "privcmd.dm_op."));
+	EXPECT_EQ(9, fdinfo_num(0, self->fd, "privcmd.dm_ops"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.dm_ops_denied"));
 }
 
 /* The sub-op is read even when buffer 0 takes the heap-bounced path. */
@@ -146,16 +139,16 @@ TEST_F(audit, large_buffer0_is_counted_and_checked)
 	ASSERT_NE(NULL, op);
 	op->op = XEN_DMOP_nr_vcpus;
 	buf = (struct privcmd_dm_op_buf){ .uptr = op, .size = 4096 };
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
 	EXPECT_EQ(1U, op->u.nr_vcpus.vcpus);
 	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "nr_vcpus", &calls, &fails));
 	EXPECT_EQ(1U, calls);
 
-	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_set_isa_irq_level)));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_set_isa_irq_level));
 	op->u.nr_vcpus.vcpus = 0;
-	EXPECT_EQ(-EPERM, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_err_privcmd_dm_op(EPERM, self->fd, self->g.domid, 1, &buf);
 	EXPECT_EQ(0U, op->u.nr_vcpus.vcpus);
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "privcmd.denied.allowlist"));
 	free(op);
 }
 
@@ -168,26 +161,26 @@ TEST_F(audit, restriction_and_denials_by_reason)
 	void *area;
 
 	UPSTREAM_OR_RETURN("denial counters");
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
 	snprintf(expect, sizeof(expect), "%u", self->g.domid);
-	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.restricted_domid", val, sizeof(val)));
+	ASSERT_EQ(0, fdinfo_str(0, self->fd, "privcmd.restricted_domid", val, sizeof(val)));
 	EXPECT_STREQ(expect, val);
 
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, 17, 0, 0, 0, 0, 0));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_NONE, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, 0, &vcpus));
+	test_err_privcmd_hypercall(EPERM, self->fd, 17, 0, 0, 0, 0, 0);
+	test_err_dmop_nr_vcpus(EPERM, self->fd, PC_DOMID_NONE, &vcpus);
+	test_err_dmop_nr_vcpus(EPERM, self->fd, 0, &vcpus);
 	area = privcmd_map_area(self->fd, 1);
 	ASSERT_NE(NULL, area);
-	EXPECT_EQ(-EPERM, privcmd_mmapbatch_v2(self->fd, 0, area, 1, &gfn, &err));
+	test_err_privcmd_mmapbatch_v2(EPERM, self->fd, 0, area, 1, &gfn, &err);
 	munmap(area, getpagesize());
 	/* Still allowed: its own guest. */
-	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
 
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.hypercall"));
-	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "privcmd.denied.domid"));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
-	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "privcmd.denied.hypercall"));
+	EXPECT_EQ(3, fdinfo_num(0, self->fd, "privcmd.denied.domid"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(2, fdinfo_num(0, self->fd, "privcmd.dm_ops_denied"));
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "privcmd.dm_ops"));
 }
 
 /* dup(), fork() and SCM_RIGHTS share one open file: one set of counters. */
@@ -200,15 +193,15 @@ TEST_F(audit, counters_shared_by_dup_and_fork)
 	UPSTREAM_OR_RETURN("DMOP counters");
 	dupfd = dup(self->fd);
 	ASSERT_LE(0, dupfd);
-	ASSERT_EQ(0, privcmd_dmop_nr_vcpus(dupfd, self->g.domid, &vcpus));
+	test_cmd_dmop_nr_vcpus(dupfd, self->g.domid, &vcpus);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid)
-		_exit(privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus) ? 1 : 0);
+		_exit(_test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus) ? 1 : 0);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
-	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
-	EXPECT_EQ(2, audit_fdinfo_num(dupfd, "privcmd.dm_ops"));
+	EXPECT_EQ(2, fdinfo_num(0, self->fd, "privcmd.dm_ops"));
+	EXPECT_EQ(2, fdinfo_num(0, dupfd, "privcmd.dm_ops"));
 	close(dupfd);
 }
 
@@ -222,29 +215,29 @@ TEST_F(audit, allowlist_narrows)
 	uint32_t vcpus;
 
 	UPSTREAM_OR_RETURN("DMOP allowlist");
-	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus) |
-					       BIT64(XEN_DMOP_set_isa_irq_level)));
-	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
-	EXPECT_EQ(0, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 4, 1));
-	EXPECT_EQ(-EPERM, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus) |
+						   BIT64(XEN_DMOP_set_isa_irq_level));
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
+	test_cmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 4, 1);
+	test_err_dmop_create_ioreq_server(EPERM, self->fd, self->g.domid, &id);
 
-	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.allowlist", val, sizeof(val)));
+	ASSERT_EQ(0, fdinfo_str(0, self->fd, "privcmd.allowlist", val, sizeof(val)));
 	EXPECT_STREQ("set_isa_irq_level,nr_vcpus", val);
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
-	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
-	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "privcmd.dm_ops_denied"));
+	EXPECT_EQ(2, fdinfo_num(0, self->fd, "privcmd.dm_ops"));
+	test_cmd_privcmd_audit_query(self->fd, &q);
 	EXPECT_EQ(BIT64(XEN_DMOP_nr_vcpus) | BIT64(XEN_DMOP_set_isa_irq_level), q.allowed);
 	EXPECT_NE(0U, q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
 
 	/* Narrower again, down to nothing at all. */
-	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
-	EXPECT_EQ(-EPERM, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 4, 0));
-	ASSERT_EQ(0, audit_allowlist(self->fd, 0));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
-	ASSERT_EQ(0, audit_fdinfo_str(self->fd, "privcmd.allowlist", val, sizeof(val)));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus));
+	test_err_dmop_set_isa_irq_level(EPERM, self->fd, self->g.domid, 4, 0);
+	test_cmd_privcmd_dm_op_allowlist(self->fd, 0);
+	test_err_dmop_nr_vcpus(EPERM, self->fd, self->g.domid, &vcpus);
+	ASSERT_EQ(0, fdinfo_str(0, self->fd, "privcmd.allowlist", val, sizeof(val)));
 	EXPECT_STREQ("none", val);
-	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(3, fdinfo_num(0, self->fd, "privcmd.denied.allowlist"));
 }
 
 TEST_F(audit, allowlist_never_widens)
@@ -255,38 +248,35 @@ TEST_F(audit, allowlist_never_widens)
 	int other;
 
 	UPSTREAM_OR_RETURN("DMOP allowlist");
-	ASSERT_EQ(0, audit_allowlist(self->fd, one));
-	EXPECT_EQ(-EPERM, audit_allowlist(self->fd, one | BIT64(XEN_DMOP_set_isa_irq_level)));
-	EXPECT_EQ(-EPERM, audit_allowlist(self->fd, ~0ULL));
-	EXPECT_EQ(-EPERM, audit_allowlist(self->fd, BIT64(XEN_DMOP_set_isa_irq_level)));
-	ASSERT_EQ(0, audit_query(self->fd, &q));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, one);
+	test_err_privcmd_dm_op_allowlist(EPERM, self->fd, one | BIT64(XEN_DMOP_set_isa_irq_level));
+	test_err_privcmd_dm_op_allowlist(EPERM, self->fd, ~0ULL);
+	test_err_privcmd_dm_op_allowlist(EPERM, self->fd, BIT64(XEN_DMOP_set_isa_irq_level));
+	test_cmd_privcmd_audit_query(self->fd, &q);
 	EXPECT_EQ(one, q.allowed);
-	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 4, 0));
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
+	test_err_dmop_set_isa_irq_level(EPERM, self->fd, self->g.domid, 4, 0);
 	/* The same list again is no widening. */
-	EXPECT_EQ(0, audit_allowlist(self->fd, one));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, one);
 	/* Other opens are not affected. */
 	other = privcmd_open();
 	ASSERT_LE(0, other);
-	EXPECT_EQ(0, privcmd_dmop_set_isa_irq_level(other, self->g.domid, 4, 0));
+	test_cmd_dmop_set_isa_irq_level(other, self->g.domid, 4, 0);
 	close(other);
 }
 
 /* Sub-ops past the bitmap, and a buffer 0 too short for one, once a list is set. */
 TEST_F(audit, allowlist_refuses_beyond_bitmap)
 {
-	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 100,
-						sizeof(struct xen_dm_op)));
-	EXPECT_EQ(-EFAULT, privcmd_dmop_raw(self->fd, self->g.domid, XEN_DMOP_nr_vcpus, 2));
+	test_err_dmop_raw(EOPNOTSUPP, self->fd, self->g.domid, 100, sizeof(struct xen_dm_op));
+	test_err_dmop_raw(EFAULT, self->fd, self->g.domid, XEN_DMOP_nr_vcpus, 2);
 	UPSTREAM_OR_RETURN("DMOP allowlist");
-	ASSERT_EQ(0, audit_allowlist(self->fd, ~0ULL));
-	EXPECT_EQ(-EPERM, privcmd_dmop_raw(self->fd, self->g.domid, 100,
-					   sizeof(struct xen_dm_op)));
-	EXPECT_EQ(-EPERM, privcmd_dmop_raw(self->fd, self->g.domid, XEN_DMOP_nr_vcpus, 2));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, ~0ULL);
+	test_err_dmop_raw(EPERM, self->fd, self->g.domid, 100, sizeof(struct xen_dm_op));
+	test_err_dmop_raw(EPERM, self->fd, self->g.domid, XEN_DMOP_nr_vcpus, 2);
 	/* Within the bitmap everything is still allowed. */
-	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 40,
-						sizeof(struct xen_dm_op)));
-	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	test_err_dmop_raw(EOPNOTSUPP, self->fd, self->g.domid, 40, sizeof(struct xen_dm_op));
+	EXPECT_EQ(2, fdinfo_num(0, self->fd, "privcmd.denied.allowlist"));
 }
 
 /*
@@ -303,20 +293,20 @@ TEST_F(audit, allowlist_refuses_before_hypercall)
 	uint16_t id;
 
 	UPSTREAM_OR_RETURN("DMOP allowlist");
-	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_set_isa_irq_level)));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_set_isa_irq_level));
 	op.u.nr_vcpus.vcpus = 0xdead;
-	EXPECT_EQ(-EPERM, privcmd_dm_op(self->fd, PC_DOMID_NONE, 1, &buf));
-	EXPECT_EQ(-EPERM, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_err_privcmd_dm_op(EPERM, self->fd, PC_DOMID_NONE, 1, &buf);
+	test_err_privcmd_dm_op(EPERM, self->fd, self->g.domid, 1, &buf);
 	EXPECT_EQ(0xdeadU, op.u.nr_vcpus.vcpus);
-	EXPECT_EQ(-EPERM, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+	test_err_dmop_create_ioreq_server(EPERM, self->fd, self->g.domid, &id);
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.dm_ops"));
 
 	/* The first server another file creates gets id 0: none was made. */
 	other = privcmd_open();
 	ASSERT_LE(0, other);
-	ASSERT_EQ(0, privcmd_dmop_create_ioreq_server(other, self->g.domid, &id));
+	test_cmd_dmop_create_ioreq_server(other, self->g.domid, &id);
 	EXPECT_EQ(0, id);
-	EXPECT_EQ(0, privcmd_dmop_destroy_ioreq_server(other, self->g.domid, id));
+	test_cmd_dmop_destroy_ioreq_server(other, self->g.domid, id);
 	close(other);
 }
 
@@ -353,10 +343,10 @@ TEST_F(audit, allowlist_checks_what_xen_sees)
 
 	UPSTREAM_OR_RETURN("DMOP allowlist");
 	op.u.remote_shutdown.reason = 0;	/* SHUTDOWN_poweroff */
-	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus));
 	ASSERT_EQ(0, pthread_create(&t, NULL, flip_op, &f));
 	for (i = 0; i < 3000; i++) {
-		int rc = privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
+		int rc = _test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
 
 		if (!rc)
 			ok++;
@@ -370,7 +360,7 @@ TEST_F(audit, allowlist_checks_what_xen_sees)
 	TH_LOG("%d allowed, %d refused, %d other", ok, eperm, other);
 	EXPECT_EQ(0, other);
 	EXPECT_LT(0, ok);
-	EXPECT_EQ(eperm, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(eperm, fdinfo_num(0, self->fd, "privcmd.denied.allowlist"));
 
 	xch = xc_interface_open(NULL, NULL, 0);
 	ASSERT_NE(NULL, xch);
@@ -419,14 +409,14 @@ static int child_checks(int fd, unsigned int domid)
 	uint32_t vcpus;
 	uint16_t id;
 
-	if (privcmd_dmop_nr_vcpus(fd, domid, &vcpus))
+	if (_test_cmd_dmop_nr_vcpus(fd, domid, &vcpus))
 		return 1;
-	if (privcmd_dmop_create_ioreq_server(fd, domid, &id) != -EPERM)
+	if (_test_cmd_dmop_create_ioreq_server(fd, domid, &id) != -EPERM)
 		return 2;
-	if (audit_allowlist(fd, ~0ULL) != -EPERM)
+	if (_test_cmd_privcmd_dm_op_allowlist(fd, ~0ULL) != -EPERM)
 		return 3;
 	/* Narrowing from the child narrows the parent's file too. */
-	if (audit_allowlist(fd, 0))
+	if (_test_cmd_privcmd_dm_op_allowlist(fd, 0))
 		return 4;
 	return 0;
 }
@@ -442,7 +432,7 @@ TEST_F(audit, allowlist_shared_by_dup_fork_and_scm_rights)
 		int fd = privcmd_open();
 
 		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, audit_allowlist(fd, BIT64(XEN_DMOP_nr_vcpus)));
+		test_cmd_privcmd_dm_op_allowlist(fd, BIT64(XEN_DMOP_nr_vcpus));
 		if (i == 0) {		/* dup() */
 			dupfd = dup(fd);
 			ASSERT_LE(0, dupfd);
@@ -470,7 +460,7 @@ TEST_F(audit, allowlist_shared_by_dup_fork_and_scm_rights)
 			close(sv[0]);
 			close(sv[1]);
 		}
-		ASSERT_EQ(0, audit_query(fd, &q));
+		test_cmd_privcmd_audit_query(fd, &q);
 		EXPECT_EQ(0U, q.allowed) TH_LOG("case %d", i);
 		close(fd);
 	}
@@ -489,7 +479,7 @@ static void *narrow(void *p)
 	struct narrower *n = p;
 
 	pthread_barrier_wait(n->go);
-	n->rc = audit_allowlist(n->fd, n->mask);
+	n->rc = _test_cmd_privcmd_dm_op_allowlist(n->fd, n->mask);
 	return NULL;
 }
 
@@ -522,7 +512,7 @@ TEST_F(audit, allowlist_concurrent_narrowers_compose)
 		pthread_barrier_destroy(&go);
 		EXPECT_LE(1, wins);
 		EXPECT_EQ(0, n[N - 1].rc);	/* the narrowest always fits */
-		ASSERT_EQ(0, audit_query(fd, &q));
+		test_cmd_privcmd_audit_query(fd, &q);
 		EXPECT_EQ(n[N - 1].mask, q.allowed);
 		close(fd);
 	}
@@ -535,14 +525,14 @@ TEST_F(audit, allowlist_on_restricted_file)
 	uint16_t id;
 
 	UPSTREAM_OR_RETURN("DMOP allowlist");
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
-	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
-	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_NONE, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.domid"));
-	EXPECT_EQ(1, audit_fdinfo_num(self->fd, "privcmd.denied.allowlist"));
-	EXPECT_EQ(2, audit_fdinfo_num(self->fd, "privcmd.dm_ops_denied"));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus));
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
+	test_err_dmop_nr_vcpus(EPERM, self->fd, PC_DOMID_NONE, &vcpus);
+	test_err_dmop_create_ioreq_server(EPERM, self->fd, self->g.domid, &id);
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "privcmd.denied.domid"));
+	EXPECT_EQ(1, fdinfo_num(0, self->fd, "privcmd.denied.allowlist"));
+	EXPECT_EQ(2, fdinfo_num(0, self->fd, "privcmd.dm_ops_denied"));
 }
 
 /* ---- query ---- */
@@ -558,17 +548,16 @@ TEST_F(audit, query_matches_fdinfo)
 		  (unsigned long)IOCTL_PRIVCMD_AUDIT_QUERY);
 	UPSTREAM_OR_RETURN("audit query");
 
-	ASSERT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
-	ASSERT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
-	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 200,
-						sizeof(struct xen_dm_op)));
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, 17, 0, 0, 0, 0, 0));
-	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
-	EXPECT_EQ(-EPERM, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 3, 1));
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
+	test_err_dmop_raw(EOPNOTSUPP, self->fd, self->g.domid, 200, sizeof(struct xen_dm_op));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
+	test_err_privcmd_hypercall(EPERM, self->fd, 17, 0, 0, 0, 0, 0);
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus));
+	test_err_dmop_set_isa_irq_level(EPERM, self->fd, self->g.domid, 3, 1);
 
 	/* Works on a restricted file: holding the fd is enough. */
-	ASSERT_EQ(0, audit_query(self->fd, &q));
+	test_cmd_privcmd_audit_query(self->fd, &q);
 	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, q.size);
 	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_VERSION, q.version);
 	EXPECT_EQ((__u32)(PRIVCMD_AUDIT_RESTRICTED | PRIVCMD_AUDIT_ALLOWLIST_SET), q.state);
@@ -590,7 +579,7 @@ TEST_F(audit, query_matches_fdinfo)
 	EXPECT_EQ(0U, q.reserved0);
 	EXPECT_EQ(0U, q.reserved1);
 
-	EXPECT_EQ((long long)q.dm_ops, audit_fdinfo_num(self->fd, "privcmd.dm_ops"));
+	EXPECT_EQ((long long)q.dm_ops, fdinfo_num(0, self->fd, "privcmd.dm_ops"));
 	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "nr_vcpus", &calls, &fails));
 	EXPECT_EQ(q.calls[XEN_DMOP_nr_vcpus], calls);
 }
@@ -642,16 +631,16 @@ static bool allowlist_refused_nothing(int fd)
 {
 	struct privcmd_audit_query q;
 
-	return !audit_query(fd, &q) && q.allowed == ~0ULL &&
+	return !_test_cmd_privcmd_audit_query(fd, &q) && q.allowed == ~0ULL &&
 	       !(q.state & PRIVCMD_AUDIT_ALLOWLIST_SET) &&
-	       audit_fdinfo_num(fd, "privcmd.denied.allowlist") == 0;
+	       fdinfo_num(0, fd, "privcmd.denied.allowlist") == 0;
 }
 
 static void allowlist_check(struct __test_metadata *_metadata, int fd, const void *arg)
 {
 	struct privcmd_audit_query q;
 
-	ASSERT_EQ(0, audit_query(fd, &q));
+	test_cmd_privcmd_audit_query(fd, &q);
 	EXPECT_NE(0U, q.state & PRIVCMD_AUDIT_ALLOWLIST_SET);
 	EXPECT_EQ(~0ULL, q.allowed);
 }
@@ -668,7 +657,7 @@ static void query_fill(void *arg)
 
 static bool query_refused_nothing(int fd)
 {
-	return audit_fdinfo_num(fd, "privcmd.dm_ops") == 0;
+	return fdinfo_num(0, fd, "privcmd.dm_ops") == 0;
 }
 
 static void query_check(struct __test_metadata *_metadata, int fd, const void *arg)
@@ -727,7 +716,7 @@ static long ext_call(const struct ext_ioctl *e, int fd, void *arg, uint32_t usiz
 {
 	e->fill(arg);
 	memcpy(arg, &usize, sizeof(usize));
-	return privcmd_ioctl(fd, e->cmd, arg);
+	return __test_cmd_ioctl(fd, e->cmd, e->name, arg);
 }
 
 /*
@@ -788,17 +777,17 @@ TEST_F(audit, size_prefixed_ioctls)
 			for (size_t b = 0; b < f->len; b++) {
 				e->fill(map);
 				map[f->off + b] = 0x80;
-				EXPECT_EQ(-EINVAL, privcmd_ioctl(fd, e->cmd, map))
+				EXPECT_EQ(-EINVAL, __test_cmd_ioctl(fd, e->cmd, e->name, map))
 					TH_LOG("%s byte %zu", f->name, b);
 			}
 		}
 
 		/* unreadable: the size, the struct, the caller's tail */
-		EXPECT_EQ(-EFAULT, privcmd_ioctl(fd, e->cmd, NULL));
-		EXPECT_EQ(-EFAULT, privcmd_ioctl(fd, e->cmd, end));
-		EXPECT_EQ(-EFAULT, privcmd_ioctl(fd, e->cmd, end - 2));
+		test_err(EFAULT, __test_cmd_ioctl(fd, e->cmd, e->name, NULL));
+		test_err(EFAULT, __test_cmd_ioctl(fd, e->cmd, e->name, end));
+		test_err(EFAULT, __test_cmd_ioctl(fd, e->cmd, e->name, end - 2));
 		memcpy(end - 4, &e->size, 4);
-		EXPECT_EQ(-EFAULT, privcmd_ioctl(fd, e->cmd, end - 4));
+		test_err(EFAULT, __test_cmd_ioctl(fd, e->cmd, e->name, end - 4));
 		arg = end - e->size;
 		EXPECT_EQ(-EFAULT, ext_call(e, fd, arg, e->size + 8));
 		EXPECT_EQ(-EFAULT, ext_call(e, fd, arg, page));
@@ -868,20 +857,20 @@ TEST_F(audit, mapped_pages_follow_mappings)
 	ASSERT_NE(NULL, area);
 	for (i = 0; i < N; i++)
 		gfns[i] = i < N - 2 ? i : 1000000 + i;	/* the last two do not exist */
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, area, N, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, area, N, gfns, err);
 	EXPECT_NE(0, err[N - 1]);
-	EXPECT_EQ(N - 2, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	EXPECT_EQ(N - 2, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
 
 	/* A second mapping, whole. */
 	other = privcmd_map_area(self->fd, 4);
 	ASSERT_NE(NULL, other);
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, other, 4, gfns, err));
-	EXPECT_EQ(N + 2, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, other, 4, gfns, err);
+	EXPECT_EQ(N + 2, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
 
 	munmap(area, N * getpagesize());
-	EXPECT_EQ(4, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	EXPECT_EQ(4, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
 	munmap(other, 4 * getpagesize());
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
 }
 
 TEST_F(audit, mapped_pages_resource)
@@ -893,20 +882,20 @@ TEST_F(audit, mapped_pages_resource)
 	void *area;
 
 	UPSTREAM_OR_RETURN("mapped page counter");
-	ASSERT_EQ(0, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
+	test_cmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id);
 	area = privcmd_map_area(self->fd, 1);
 	ASSERT_NE(NULL, area);
 	r.id = id;
 	r.idx = XENMEM_resource_ioreq_server_frame_ioreq(0);
 	r.num = 1;
 	r.addr = (uintptr_t)area;
-	ASSERT_EQ(0, privcmd_mmap_resource(self->fd, &r));
-	ASSERT_EQ(0, audit_query(self->fd, &q));
+	test_cmd_privcmd_mmap_resource(self->fd, &r);
+	test_cmd_privcmd_audit_query(self->fd, &q);
 	EXPECT_EQ(1U, q.mapped_pages);
 	munmap(area, getpagesize());
-	ASSERT_EQ(0, audit_query(self->fd, &q));
+	test_cmd_privcmd_audit_query(self->fd, &q);
 	EXPECT_EQ(0U, q.mapped_pages);
-	EXPECT_EQ(0, privcmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, id));
+	test_cmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, id);
 }
 
 /*
@@ -925,13 +914,13 @@ TEST_F(audit, mapped_pages_after_a_partial_mmap)
 	UPSTREAM_OR_RETURN("mapped page counter");
 	if (xen_env_auto_translated()) {
 		/* No MMAP there; MMAPBATCH reports each frame (counted above). */
-		EXPECT_EQ(-EOPNOTSUPP, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_MMAP, NULL));
+		test_err_ioctl(EOPNOTSUPP, self->fd, IOCTL_PRIVCMD_MMAP, NULL);
 		return;
 	}
 	/* Mark the guest's frames through a mapping that works. */
 	b = privcmd_map_area(self->fd, 3);
 	ASSERT_NE(NULL, b);
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 3, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 3, gfns, err);
 	b[0] = 0x11;
 	b[page] = 0x22;
 	b[2 * page] = 0x33;
@@ -941,19 +930,19 @@ TEST_F(audit, mapped_pages_after_a_partial_mmap)
 	ASSERT_NE(NULL, a);
 	e[0] = (struct privcmd_mmap_entry){ .va = (uintptr_t)a, .mfn = 40, .npages = 1 };
 	e[1] = (struct privcmd_mmap_entry){ .va = (uintptr_t)a + page, .mfn = 254, .npages = 3 };
-	EXPECT_GT(0, privcmd_mmap_v0(self->fd, self->g.domid, e, 2));
+	EXPECT_GT(0, _test_cmd_privcmd_mmap(self->fd, self->g.domid, e, 2));
 	EXPECT_EQ(0x11, a[0]);
 	EXPECT_EQ(0x22, a[page]);
 	EXPECT_EQ(0x33, a[2 * page]);
 	EXPECT_TRUE(privcmd_read_sigbus(a + 3 * page));
 	/* 3 of the 4 frames, beside the 3 of the first mapping. */
-	EXPECT_EQ(6, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
-	ASSERT_EQ(0, audit_query(self->fd, &q));
+	EXPECT_EQ(6, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
+	test_cmd_privcmd_audit_query(self->fd, &q);
 	EXPECT_EQ(6U, q.mapped_pages);
 	munmap(a, 4 * page);
-	EXPECT_EQ(3, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	EXPECT_EQ(3, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
 	munmap(b, 3 * page);
-	EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
 }
 
 /* A raw __HYPERVISOR_dm_op through IOCTL_PRIVCMD_HYPERCALL: 0 or -errno. */
@@ -965,7 +954,8 @@ static long raw_dm_op_nr_vcpus(int fd, unsigned int domid, struct xen_dm_op *op)
 	op->op = XEN_DMOP_nr_vcpus;
 	buf.h.p = op;	/* xenctrl.h redefines set_xen_guest_handle() */
 	buf.size = sizeof(*op);
-	return privcmd_hypercall(fd, __HYPERVISOR_dm_op, domid, 1, (uintptr_t)&buf, 0, 0);
+	return _test_cmd_privcmd_hypercall(fd, __HYPERVISOR_dm_op, domid, 1, (uintptr_t)&buf, 0,
+					   0);
 }
 
 /*
@@ -982,19 +972,18 @@ TEST_F(audit, allowlist_closes_the_raw_hypercall_path)
 	ASSERT_EQ(0, raw_dm_op_nr_vcpus(self->fd, self->g.domid, &op));
 	EXPECT_EQ(1U, op.u.nr_vcpus.vcpus);
 	UPSTREAM_OR_RETURN("DMOP allowlist");
-	ASSERT_EQ(0, audit_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus)));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus));
 	/* Even a sub-op the list allows: only DM_OP enforces it. */
 	EXPECT_EQ(-EPERM, raw_dm_op_nr_vcpus(self->fd, self->g.domid, &op));
 	EXPECT_EQ(0U, op.u.nr_vcpus.vcpus);
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, __HYPERVISOR_multicall, (uintptr_t)&mc, 1,
-					    0, 0, 0));
+	test_err_privcmd_hypercall(EPERM, self->fd, __HYPERVISOR_multicall, (uintptr_t)&mc, 1,
+				   0, 0, 0);
 	/* Other hypercalls still pass, and the typed path still works. */
-	EXPECT_LE(0, privcmd_hypercall(self->fd, __HYPERVISOR_xen_version, XENVER_version, 0, 0,
-				       0, 0));
-	ASSERT_EQ(0, audit_query(self->fd, &q));
+	test_cmd_privcmd_hypercall(self->fd, __HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
+	test_cmd_privcmd_audit_query(self->fd, &q);
 	EXPECT_EQ(2U, q.denied[PRIVCMD_DENIED_ALLOWLIST]);
 	EXPECT_EQ(0U, q.dm_ops_denied);
-	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, (uint32_t *)&op));
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, (uint32_t *)&op);
 }
 
 struct in_flight {
@@ -1010,7 +999,7 @@ static void *nr_vcpus_loop(void *p)
 	uint32_t vcpus;
 
 	while (!f->stop) {
-		int rc = privcmd_dmop_nr_vcpus(f->fd, f->domid, &vcpus);
+		int rc = _test_cmd_dmop_nr_vcpus(f->fd, f->domid, &vcpus);
 
 		if (!rc)
 			f->ok++;
@@ -1041,11 +1030,11 @@ TEST_F(audit, allowlist_waits_for_dm_ops_in_flight)
 		ASSERT_EQ(0, pthread_create(&t, NULL, nr_vcpus_loop, &f));
 		while (f.ok < 3)
 			usleep(100);
-		ASSERT_EQ(0, audit_allowlist(f.fd, BIT64(XEN_DMOP_set_isa_irq_level)));
-		ASSERT_EQ(0, audit_query(f.fd, &q1));
+		test_cmd_privcmd_dm_op_allowlist(f.fd, BIT64(XEN_DMOP_set_isa_irq_level));
+		test_cmd_privcmd_audit_query(f.fd, &q1);
 		while (f.refused < 3)
 			usleep(100);
-		ASSERT_EQ(0, audit_query(f.fd, &q2));
+		test_cmd_privcmd_audit_query(f.fd, &q2);
 		f.stop = true;
 		pthread_join(t, NULL);
 		moved += q2.calls[XEN_DMOP_nr_vcpus] != q1.calls[XEN_DMOP_nr_vcpus];

@@ -16,9 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/audit_util.h"
-#include "lib/evtchn_util.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, EVTCHN_NODE, NULL };
 
@@ -31,20 +29,14 @@ FIXTURE(trace) {
 
 FIXTURE_SETUP(trace)
 {
-	int err;
-
-	self->fd = privcmd_open();
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PRIVCMD_NODE, strerror(-self->fd));
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.privcmd = &self->fd, .guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(trace)
 {
 	if (self->started)
 		audit_trace_stop(&self->t);
-	xen_guest_destroy(&self->g);
-	close(self->fd);
+	test_fixture_teardown(.privcmd = &self->fd, .guests = { &self->g });
 }
 
 /* Start tracing @system; false (with the in-tree assertion done) without it. */
@@ -111,11 +103,10 @@ TEST_F(trace, dm_op_success_and_failure)
 
 	if (!start(_metadata, self, "xen_privcmd"))
 		return;
-	ASSERT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
-	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 1000,
-						sizeof(struct xen_dm_op)));
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
+	test_err_dmop_raw(EOPNOTSUPP, self->fd, self->g.domid, 1000, sizeof(struct xen_dm_op));
 	/* The probe makes no hypercall and is not traced. */
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL));
+	test_cmd_privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL);
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);
 	snprintf(want, sizeof(want), "domid=%u ", self->g.domid);
@@ -137,14 +128,14 @@ TEST_F(trace, denied_by_each_reason)
 
 	if (!start(_metadata, self, "xen_privcmd"))
 		return;
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, 17, 0, 0, 0, 0, 0));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_NONE, &vcpus));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
+	test_err_privcmd_hypercall(EPERM, self->fd, 17, 0, 0, 0, 0, 0);
+	test_err_dmop_nr_vcpus(EPERM, self->fd, PC_DOMID_NONE, &vcpus);
 	area = privcmd_map_area(self->fd, 1);
 	ASSERT_NE(NULL, area);
-	EXPECT_EQ(-EPERM, privcmd_mmapbatch_v2(self->fd, 0, area, 1, &gfn, &err));
-	ASSERT_EQ(0, audit_allowlist(self->fd, 1ULL << XEN_DMOP_nr_vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
+	test_err_privcmd_mmapbatch_v2(EPERM, self->fd, 0, area, 1, &gfn, &err);
+	test_cmd_privcmd_dm_op_allowlist(self->fd, 1ULL << XEN_DMOP_nr_vcpus);
+	test_err_dmop_create_ioreq_server(EPERM, self->fd, self->g.domid, &id);
 
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);
@@ -172,12 +163,12 @@ TEST_F(trace, restrict_and_allowlist)
 
 	if (!start(_metadata, self, "xen_privcmd"))
 		return;
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(self->fd, 0));
-	ASSERT_EQ(0, audit_allowlist(self->fd, 0x300));
-	EXPECT_EQ(-EPERM, audit_allowlist(self->fd, 0x700));
-	ASSERT_EQ(0, audit_allowlist(self->fd, 0x100));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
+	test_err_privcmd_restrict(EINVAL, self->fd, 0);
+	test_cmd_privcmd_dm_op_allowlist(self->fd, 0x300);
+	test_err_privcmd_dm_op_allowlist(EPERM, self->fd, 0x700);
+	test_cmd_privcmd_dm_op_allowlist(self->fd, 0x100);
 
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);
@@ -202,14 +193,14 @@ TEST_F(trace, evtchn_restrict_and_denied)
 		return;
 	efd = evtchn_open(0);
 	ASSERT_LE(0, efd);
-	ASSERT_EQ(0, evtchn_restrict(efd, self->g.domid));
-	EXPECT_EQ(-EACCES, evtchn_bind_virq(efd, 3 /* VIRQ_DOM_EXC */));
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(efd, self->g.domid));
-	EXPECT_EQ(-EACCES, evtchn_bind_interdomain(efd, 0, 1));
+	test_cmd_evtchn_restrict_domid(efd, self->g.domid);
+	test_err_evtchn_bind_virq(EACCES, efd, 3 /* VIRQ_DOM_EXC */);
+	test_err_evtchn_bind_unbound_port(EACCES, efd, self->g.domid);
+	test_err_evtchn_bind_interdomain(EACCES, efd, 0, 1);
 	/* Allowed: the guest's unbound port offered to dom0. */
 	port = evtchn_xen_alloc_unbound(self->g.domid, 0);
 	ASSERT_LE(0, port);
-	EXPECT_LE(0, evtchn_bind_interdomain(efd, self->g.domid, port));
+	test_cmd_evtchn_bind_interdomain(efd, self->g.domid, port);
 
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);

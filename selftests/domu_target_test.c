@@ -28,10 +28,8 @@
 #include <xenctrl.h>
 
 #include "kselftest_harness.h"
-#include "lib/audit_util.h"
-#include "lib/evtchn_util.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, EVTCHN_NODE, NULL };
 
@@ -81,7 +79,7 @@ static void *wait_in_dm_op(void *p)
 
 	w->tid = syscall(SYS_gettid);
 	w->started = true;
-	w->rc = privcmd_dmop_nr_vcpus(w->fd, w->domid, &vcpus);
+	w->rc = _test_cmd_dmop_nr_vcpus(w->fd, w->domid, &vcpus);
 	return NULL;
 }
 
@@ -116,10 +114,11 @@ FIXTURE_SETUP(domu)
 	int err;
 
 	/* libxenctrl's own privcmd file must be opened in dom0 mode. */
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->g });
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	err = domu_target("pending");
+	if (err)
+		test_fixture_teardown(.guests = { &self->g });
 	ASSERT_EQ(0, err) TH_LOG("%s: %s (not the fault-injection build?)", DOMU_TARGET,
 				 strerror(-err));
 }
@@ -127,7 +126,7 @@ FIXTURE_SETUP(domu)
 FIXTURE_TEARDOWN(domu)
 {
 	domu_target("off");
-	xen_guest_destroy(&self->g);
+	test_fixture_teardown(.guests = { &self->g });
 }
 
 /* Opened before the answer: at once, reporting nothing it may act on. */
@@ -137,13 +136,13 @@ TEST_F(domu, pending_open_does_not_wait)
 	int fd = privcmd_open();
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ((long long)PC_DOMID_IDLE, audit_fdinfo_num(fd, "privcmd.restricted_domid"));
+	EXPECT_EQ((long long)PC_DOMID_IDLE, fdinfo_num(0, fd, "privcmd.restricted_domid"));
 	close(fd);
 	/* The query is an ioctl: it waits for the answer like any other. */
 	fd = privcmd_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, domu_target("7"));
-	ASSERT_EQ(0, audit_query(fd, &q));
+	test_cmd_privcmd_audit_query(fd, &q);
 	EXPECT_EQ(7U, q.restricted_domid);
 	EXPECT_NE(0U, q.state & PRIVCMD_AUDIT_RESTRICTED);
 	close(fd);
@@ -172,7 +171,7 @@ TEST_F(domu, waiting_ioctl_blocks_no_other_open)
 	pthread_join(t, NULL);
 	EXPECT_EQ(-EINTR, w.rc);
 	/* Still undecided: nothing was let through. */
-	EXPECT_EQ(0, audit_fdinfo_num(w.fd, "privcmd.dm_ops"));
+	EXPECT_EQ(0, fdinfo_num(0, w.fd, "privcmd.dm_ops"));
 	close(w.fd);
 }
 
@@ -191,11 +190,11 @@ TEST_F(domu, answer_restricts_the_waiting_file)
 	ASSERT_EQ(0, domu_target(dom));
 	pthread_join(t, NULL);
 	EXPECT_EQ(0, w.rc);
-	EXPECT_EQ((long long)self->g.domid, audit_fdinfo_num(w.fd, "privcmd.restricted_domid"));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(w.fd, 0, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_hypercall(w.fd, __HYPERVISOR_xen_version, 0, 0, 0, 0, 0));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(w.fd, 0));
-	EXPECT_EQ(0, privcmd_restrict(w.fd, self->g.domid));
+	EXPECT_EQ((long long)self->g.domid, fdinfo_num(0, w.fd, "privcmd.restricted_domid"));
+	test_err_dmop_nr_vcpus(EPERM, w.fd, 0, &vcpus);
+	test_err_privcmd_hypercall(EPERM, w.fd, __HYPERVISOR_xen_version, 0, 0, 0, 0, 0);
+	test_err_privcmd_restrict(EINVAL, w.fd, 0);
+	EXPECT_EQ(0, _test_cmd_privcmd_restrict(w.fd, self->g.domid));
 	close(w.fd);
 }
 
@@ -213,12 +212,12 @@ TEST_F(domu, no_target_refuses_everything)
 	ASSERT_EQ(0, domu_target("32767"));
 	fd = privcmd_open();
 	ASSERT_LE(0, fd);
-	EXPECT_EQ((long long)PC_DOMID_IDLE, audit_fdinfo_num(fd, "privcmd.restricted_domid"));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(fd, self->g.domid, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(fd, PC_DOMID_IDLE, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(fd, PC_DOMID_SELF, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_hypercall(fd, __HYPERVISOR_xen_version, 0, 0, 0, 0, 0));
-	ASSERT_EQ(0, audit_query(fd, &q));
+	EXPECT_EQ((long long)PC_DOMID_IDLE, fdinfo_num(0, fd, "privcmd.restricted_domid"));
+	test_err_dmop_nr_vcpus(EPERM, fd, self->g.domid, &vcpus);
+	test_err_dmop_nr_vcpus(EPERM, fd, PC_DOMID_IDLE, &vcpus);
+	test_err_dmop_nr_vcpus(EPERM, fd, PC_DOMID_SELF, &vcpus);
+	test_err_privcmd_hypercall(EPERM, fd, __HYPERVISOR_xen_version, 0, 0, 0, 0, 0);
+	test_cmd_privcmd_audit_query(fd, &q);
 	EXPECT_EQ(PC_DOMID_IDLE, q.restricted_domid);
 	EXPECT_EQ(0U, q.dm_ops);
 	EXPECT_EQ(3U, q.dm_ops_denied);
@@ -236,7 +235,7 @@ TEST_F(domu, off_again)
 	ASSERT_EQ(0, domu_target("off"));
 	fd = privcmd_open();
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(fd, self->g.domid, &vcpus));
+	EXPECT_EQ(0, _test_cmd_dmop_nr_vcpus(fd, self->g.domid, &vcpus));
 	EXPECT_EQ(1U, vcpus);
 	close(fd);
 }

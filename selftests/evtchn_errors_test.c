@@ -18,8 +18,8 @@
 #include <uapi/xen/evtchn.h>
 
 #include "kselftest_harness.h"
-#include "lib/evtchn_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 
 static const char *const nodes[] = { EVTCHN_NODE, "/dev/xen/privcmd", NULL };
 
@@ -57,62 +57,48 @@ FIXTURE(dev) {
 
 FIXTURE_SETUP(dev)
 {
-	self->fd = evtchn_open(0);
-	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(-self->fd));
+	test_fixture_setup(.evtchn = { &self->fd });
 }
 
 FIXTURE_TEARDOWN(dev)
 {
-	close(self->fd);
+	test_fixture_teardown(.evtchn = { &self->fd });
 }
 
 TEST_F(dev, unknown_ioctl)
 {
 	int want = evtchn_ours() ? ENOTTY : ENOSYS;
 
-	EXPECT_EQ(-1, ioctl(self->fd, _IOC(_IOC_NONE, 'E', 99, 0), NULL));
-	EXPECT_EQ(want, errno);
+	test_err_ioctl(want, self->fd, _IOC(_IOC_NONE, 'E', 99, 0), NULL);
 	/* right number, wrong size: a different command */
-	EXPECT_EQ(-1, ioctl(self->fd, _IOC(_IOC_NONE, 'E', 3, 8), NULL));
-	EXPECT_EQ(want, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, _IOW('E', 0, __u32), NULL));
-	EXPECT_EQ(want, errno);
+	test_err_ioctl(want, self->fd, _IOC(_IOC_NONE, 'E', 3, 8), NULL);
+	test_err_ioctl(want, self->fd, _IOW('E', 0, __u32), NULL);
 	evtchn_diff("unknown ioctl fails with ENOTTY (upstream: ENOSYS)");
 }
 
 TEST_F(dev, bad_pointers_efault)
 {
-	EXPECT_EQ(-1, ioctl(self->fd, IOCTL_EVTCHN_BIND_VIRQ, BAD_PTR));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, BAD_PTR));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, BAD_PTR));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, IOCTL_EVTCHN_UNBIND, BAD_PTR));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, IOCTL_EVTCHN_NOTIFY, BAD_PTR));
-	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, IOCTL_EVTCHN_RESTRICT_DOMID, BAD_PTR));
-	EXPECT_EQ(EFAULT, errno);
+	test_err_ioctl(EFAULT, self->fd, IOCTL_EVTCHN_BIND_VIRQ, BAD_PTR);
+	test_err_ioctl(EFAULT, self->fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, BAD_PTR);
+	test_err_ioctl(EFAULT, self->fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, BAD_PTR);
+	test_err_ioctl(EFAULT, self->fd, IOCTL_EVTCHN_UNBIND, BAD_PTR);
+	test_err_ioctl(EFAULT, self->fd, IOCTL_EVTCHN_NOTIFY, BAD_PTR);
+	test_err_ioctl(EFAULT, self->fd, IOCTL_EVTCHN_RESTRICT_DOMID, BAD_PTR);
 	/* the failed restrict did not count: a real one still works */
-	EXPECT_EQ(0, evtchn_restrict(self->fd, 1));
+	test_cmd_evtchn_restrict_domid(self->fd, 1);
 	/* reset takes no argument */
-	EXPECT_EQ(0, ioctl(self->fd, IOCTL_EVTCHN_RESET, BAD_PTR));
+	test_cmd_ioctl(self->fd, IOCTL_EVTCHN_RESET, BAD_PTR);
 }
 
 TEST_F(dev, bind_static_unsupported_or_efault)
 {
-	int rc = ioctl(self->fd, IOCTL_EVTCHN_BIND_STATIC, BAD_PTR);
-	int err = errno;	/* the checks below touch errno */
-
-	EXPECT_EQ(-1, rc);
 	if (evtchn_kernel_has_static()) {
-		EXPECT_EQ(EFAULT, err);
+		test_err_ioctl(EFAULT, self->fd, IOCTL_EVTCHN_BIND_STATIC, BAD_PTR);
 	} else if (evtchn_ours()) {
-		EXPECT_EQ(EOPNOTSUPP, err);
+		test_err_ioctl(EOPNOTSUPP, self->fd, IOCTL_EVTCHN_BIND_STATIC, BAD_PTR);
 		evtchn_diff("BIND_STATIC before 6.2 fails with EOPNOTSUPP (upstream 6.1: ENOSYS, no such ioctl)");
 	} else {
-		EXPECT_EQ(ENOSYS, err);
+		test_err_ioctl(ENOSYS, self->fd, IOCTL_EVTCHN_BIND_STATIC, BAD_PTR);
 		evtchn_diff("BIND_STATIC before 6.2 fails with EOPNOTSUPP (upstream 6.1: ENOSYS, no such ioctl)");
 	}
 }
@@ -120,11 +106,11 @@ TEST_F(dev, bind_static_unsupported_or_efault)
 TEST_F(dev, unbind_errors)
 {
 	/* beyond the domain's limit */
-	EXPECT_EQ(-EINVAL, evtchn_unbind(self->fd, 0xffffffffu));
-	EXPECT_EQ(-EINVAL, evtchn_unbind(self->fd, 1u << 24));
+	test_err_evtchn_unbind(EINVAL, self->fd, 0xffffffffu);
+	test_err_evtchn_unbind(EINVAL, self->fd, 1u << 24);
 	/* a real dom0 port, but the kernel's, not this file's */
-	EXPECT_EQ(-ENOTCONN, evtchn_unbind(self->fd, 1));
-	EXPECT_EQ(-ENOTCONN, evtchn_unbind(self->fd, 0));
+	test_err_evtchn_unbind(ENOTCONN, self->fd, 1);
+	test_err_evtchn_unbind(ENOTCONN, self->fd, 0);
 }
 
 TEST_F(dev, notify_errors)
@@ -132,14 +118,13 @@ TEST_F(dev, notify_errors)
 	int other = evtchn_open(0), port;
 
 	ASSERT_LE(0, other);
-	EXPECT_EQ(-ENOTCONN, evtchn_notify(self->fd, 1));
-	EXPECT_EQ(-ENOTCONN, evtchn_notify(self->fd, 0xffffffffu));
+	test_err_evtchn_notify(ENOTCONN, self->fd, 1);
+	test_err_evtchn_notify(ENOTCONN, self->fd, 0xffffffffu);
 	/* a port bound on another file is not this file's */
-	port = evtchn_bind_unbound(other, 0);
-	ASSERT_LE(0, port);
-	EXPECT_EQ(-ENOTCONN, evtchn_notify(self->fd, port));
-	EXPECT_EQ(-ENOTCONN, evtchn_unbind(self->fd, port));
-	EXPECT_EQ(0, evtchn_notify(other, port));
+	port = test_cmd_evtchn_bind_unbound_port(other, 0);
+	test_err_evtchn_notify(ENOTCONN, self->fd, port);
+	test_err_evtchn_unbind(ENOTCONN, self->fd, port);
+	test_cmd_evtchn_notify(other, port);
 	close(other);
 }
 
@@ -148,20 +133,20 @@ TEST_F(dev, bind_errors_from_xen)
 	int port;
 
 	/* no such domain */
-	EXPECT_EQ(-ESRCH, evtchn_bind_interdomain(self->fd, 0x7000, 1));
+	test_err_evtchn_bind_interdomain(ESRCH, self->fd, 0x7000, 1);
 	/* a dom0 port that is not unbound (the kernel's own) */
-	EXPECT_EQ(-EINVAL, evtchn_bind_interdomain(self->fd, 0, 1));
+	test_err_evtchn_bind_interdomain(EINVAL, self->fd, 0, 1);
 	/* an unbound port offered to another domain */
 	port = evtchn_xen_alloc_unbound(0, 0x7000);
 	if (port >= 0) {
-		EXPECT_EQ(-EINVAL, evtchn_bind_interdomain(self->fd, 0, port));
+		test_err_evtchn_bind_interdomain(EINVAL, self->fd, 0, port);
 	}
 	/* no such VIRQ; a per-vCPU VIRQ the kernel holds on vCPU 0 */
-	EXPECT_EQ(-EINVAL, evtchn_bind_virq(self->fd, 1000));
-	EXPECT_EQ(-EEXIST, evtchn_bind_virq(self->fd, VIRQ_TIMER));
+	test_err_evtchn_bind_virq(EINVAL, self->fd, 1000);
+	test_err_evtchn_bind_virq(EEXIST, self->fd, VIRQ_TIMER);
 	/* nothing was left bound on the file by the failures */
 	if (evtchn_ours()) {
-		EXPECT_EQ(0, evtchn_fdinfo(self->fd, "evtchn.ports"));
+		EXPECT_EQ(0, fdinfo_num(0, self->fd, "evtchn.ports"));
 	}
 }
 
@@ -177,7 +162,7 @@ TEST_F(dev, read_edge_cases)
 	EXPECT_EQ(0, read(self->fd, small, 0));
 	EXPECT_EQ(0, read(self->fd, small, 3));
 
-	ASSERT_EQ(0, evtchn_notify(b, pb));
+	test_cmd_evtchn_notify(b, pb);
 	ASSERT_EQ(1, evtchn_wait_readable(self->fd, 5000));
 	/* a faulting buffer consumes nothing */
 	EXPECT_EQ(-1, read(self->fd, BAD_PTR, 8));

@@ -14,8 +14,7 @@
 #include <xentoolcore.h>
 
 #include "kselftest_harness.h"
-#include "lib/evtchn_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 
 static const char *const nodes[] = { EVTCHN_NODE, "/dev/xen/privcmd", NULL };
 
@@ -78,14 +77,12 @@ FIXTURE(guest) {
 
 FIXTURE_SETUP(guest)
 {
-	int err = xen_guest_create(&self->g, 256);
-
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(guest)
 {
-	xen_guest_destroy(&self->g);
+	test_fixture_teardown(.guests = { &self->g });
 }
 
 TEST_F(guest, xenevtchn_restrict)

@@ -19,8 +19,8 @@
 #include <uapi/xen/evtchn.h>
 
 #include "kselftest_harness.h"
-#include "lib/evtchn_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 
 static const char *const nodes[] = { EVTCHN_NODE, "/dev/xen/privcmd", NULL };
 
@@ -29,17 +29,17 @@ TEST(restrict_argument_checks)
 	int fd = evtchn_open(0);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EINVAL, evtchn_restrict(fd, 0));
-	EXPECT_EQ(-EINVAL, evtchn_restrict(fd, DOMID_FIRST_RESERVED));
-	EXPECT_EQ(-EINVAL, evtchn_restrict(fd, DOMID_SELF));
-	EXPECT_EQ(-EINVAL, evtchn_restrict(fd, DOMID_INVALID));
-	EXPECT_EQ(-EINVAL, evtchn_restrict(fd, 0xffff));
+	test_err_evtchn_restrict_domid(EINVAL, fd, 0);
+	test_err_evtchn_restrict_domid(EINVAL, fd, DOMID_FIRST_RESERVED);
+	test_err_evtchn_restrict_domid(EINVAL, fd, DOMID_SELF);
+	test_err_evtchn_restrict_domid(EINVAL, fd, DOMID_INVALID);
+	test_err_evtchn_restrict_domid(EINVAL, fd, 0xffff);
 	/* refused calls do not use up the one restriction */
-	EXPECT_EQ(0, evtchn_restrict(fd, DOMID_FIRST_RESERVED - 1));
-	EXPECT_EQ(-EACCES, evtchn_restrict(fd, DOMID_FIRST_RESERVED - 1));
-	EXPECT_EQ(-EACCES, evtchn_restrict(fd, 1));
+	test_cmd_evtchn_restrict_domid(fd, DOMID_FIRST_RESERVED - 1);
+	test_err_evtchn_restrict_domid(EACCES, fd, DOMID_FIRST_RESERVED - 1);
+	test_err_evtchn_restrict_domid(EACCES, fd, 1);
 	/* and invalid ones after it answer EACCES first, as upstream */
-	EXPECT_EQ(-EACCES, evtchn_restrict(fd, 0));
+	test_err_evtchn_restrict_domid(EACCES, fd, 0);
 	close(fd);
 }
 
@@ -52,22 +52,17 @@ FIXTURE(guest) {
 
 FIXTURE_SETUP(guest)
 {
-	int err = xen_guest_create(&self->g, 256);
+	int err;
 
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
-	self->fd = evtchn_open(0);
-	ASSERT_LE(0, self->fd);
-	self->peer = evtchn_open(0);
-	ASSERT_LE(0, self->peer);
+	test_fixture_setup(.evtchn = { &self->fd, &self->peer }, .guests = { &self->g });
 	/* bound before the restriction */
-	ASSERT_EQ(0, evtchn_loopback(self->fd, self->peer, &self->pa, &self->pb));
+	err = evtchn_loopback(self->fd, self->peer, &self->pa, &self->pb);
+	ASSERT_EQ(0, err) TH_LOG("loopback channel: %s", strerror(-err));
 }
 
 FIXTURE_TEARDOWN(guest)
 {
-	close(self->fd);
-	close(self->peer);
-	xen_guest_destroy(&self->g);
+	test_fixture_teardown(.evtchn = { &self->fd, &self->peer }, .guests = { &self->g });
 }
 
 TEST_F(guest, interdomain_to_guest)
@@ -77,8 +72,7 @@ TEST_F(guest, interdomain_to_guest)
 
 	gport = evtchn_xen_alloc_unbound(self->g.domid, 0);
 	ASSERT_LE(0, gport) TH_LOG("xc_evtchn_alloc_unbound: %s", strerror(-gport));
-	lport = evtchn_bind_interdomain(self->fd, self->g.domid, gport);
-	ASSERT_LE(0, lport) TH_LOG("bind: %s", strerror(-lport));
+	lport = test_cmd_evtchn_bind_interdomain(self->fd, self->g.domid, gport);
 	/* Xen agrees on both ends */
 	ASSERT_EQ(EVTCHNSTAT_interdomain, evtchn_xen_status(0, lport, &dom, &port));
 	EXPECT_EQ(self->g.domid, dom);
@@ -86,10 +80,10 @@ TEST_F(guest, interdomain_to_guest)
 	ASSERT_EQ(EVTCHNSTAT_interdomain, evtchn_xen_status(self->g.domid, gport, &dom, &port));
 	EXPECT_EQ(0U, dom);
 	EXPECT_EQ((uint32_t)lport, port);
-	EXPECT_EQ(0, evtchn_notify(self->fd, lport));
+	test_cmd_evtchn_notify(self->fd, lport);
 	/* a guest port is bound once */
-	EXPECT_EQ(-EINVAL, evtchn_bind_interdomain(self->peer, self->g.domid, gport));
-	ASSERT_EQ(0, evtchn_unbind(self->fd, lport));
+	test_err_evtchn_bind_interdomain(EINVAL, self->peer, self->g.domid, gport);
+	test_cmd_evtchn_unbind(self->fd, lport);
 	EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(self->g.domid, gport, &dom, NULL));
 	EXPECT_EQ(0U, dom);
 }
@@ -101,39 +95,38 @@ TEST_F(guest, restricted_matrix)
 
 	gport = evtchn_xen_alloc_unbound(self->g.domid, 0);
 	ASSERT_LE(0, gport);
-	ASSERT_EQ(0, evtchn_restrict(self->fd, self->g.domid));
+	test_cmd_evtchn_restrict_domid(self->fd, self->g.domid);
 
-	EXPECT_EQ(-EACCES, evtchn_bind_virq(self->fd, VIRQ_DOM_EXC));
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, self->g.domid));
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, 0));
-	EXPECT_EQ(-EACCES, evtchn_bind_interdomain(self->fd, 0, self->pa));
-	EXPECT_EQ(-EACCES, evtchn_bind_interdomain(self->fd, self->g.domid + 1, gport));
+	test_err_evtchn_bind_virq(EACCES, self->fd, VIRQ_DOM_EXC);
+	test_err_evtchn_bind_unbound_port(EACCES, self->fd, self->g.domid);
+	test_err_evtchn_bind_unbound_port(EACCES, self->fd, 0);
+	test_err_evtchn_bind_interdomain(EACCES, self->fd, 0, self->pa);
+	test_err_evtchn_bind_interdomain(EACCES, self->fd, self->g.domid + 1, gport);
 	/* the upper bits of the domain are not ignored */
-	EXPECT_EQ(-EACCES, evtchn_bind_interdomain(self->fd, self->g.domid + 0x10000, gport));
-	lport = evtchn_bind_interdomain(self->fd, self->g.domid, gport);
-	ASSERT_LE(0, lport) TH_LOG("bind to the restricted guest: %s", strerror(-lport));
+	test_err_evtchn_bind_interdomain(EACCES, self->fd, self->g.domid + 0x10000, gport);
+	/* to the restricted guest */
+	lport = test_cmd_evtchn_bind_interdomain(self->fd, self->g.domid, gport);
 	/* Xen marks a freshly bound interdomain port pending once */
 	ASSERT_EQ(1, evtchn_read_ports(self->fd, &got, 1, 5000));
 	EXPECT_EQ((uint32_t)lport, got);
-	EXPECT_EQ(0, evtchn_notify(self->fd, lport));
+	test_cmd_evtchn_notify(self->fd, lport);
 
 	/* the channel bound before keeps working, both ways */
-	ASSERT_EQ(0, evtchn_notify(self->peer, self->pb));
+	test_cmd_evtchn_notify(self->peer, self->pb);
 	ASSERT_EQ(1, evtchn_read_ports(self->fd, &got, 1, 5000));
 	EXPECT_EQ(self->pa, got);
 	EXPECT_EQ(0, evtchn_unmask(self->fd, self->pa));
-	ASSERT_EQ(0, evtchn_notify(self->fd, self->pa));
+	test_cmd_evtchn_notify(self->fd, self->pa);
 	ASSERT_EQ(1, evtchn_read_ports(self->peer, &got, 1, 5000));
 	EXPECT_EQ(self->pb, got);
-	EXPECT_EQ(0, evtchn_reset(self->fd));
-	EXPECT_EQ(0, evtchn_unbind(self->fd, self->pa));
-	EXPECT_EQ(0, evtchn_unbind(self->fd, lport));
+	test_cmd_evtchn_reset(self->fd);
+	test_cmd_evtchn_unbind(self->fd, self->pa);
+	test_cmd_evtchn_unbind(self->fd, lport);
 
 	/* other files are not affected */
-	lport = evtchn_bind_unbound(self->peer, self->g.domid);
-	EXPECT_LE(0, lport);
+	test_cmd_evtchn_bind_unbound_port(self->peer, self->g.domid);
 	if (evtchn_ours()) {
-		EXPECT_EQ(self->g.domid, evtchn_fdinfo(self->fd, "evtchn.restricted_domid"));
+		EXPECT_EQ(self->g.domid, fdinfo_num(0, self->fd, "evtchn.restricted_domid"));
 	}
 }
 
@@ -142,18 +135,18 @@ TEST_F(guest, restriction_shared_by_dup_and_fork)
 	int fd2, status;
 	pid_t pid;
 
-	ASSERT_EQ(0, evtchn_restrict(self->fd, self->g.domid));
+	test_cmd_evtchn_restrict_domid(self->fd, self->g.domid);
 	fd2 = dup(self->fd);
 	ASSERT_LE(0, fd2);
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(fd2, self->g.domid));
-	EXPECT_EQ(-EACCES, evtchn_restrict(fd2, self->g.domid));
+	test_err_evtchn_bind_unbound_port(EACCES, fd2, self->g.domid);
+	test_err_evtchn_restrict_domid(EACCES, fd2, self->g.domid);
 	close(fd2);
 
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(evtchn_bind_virq(self->fd, VIRQ_DOM_EXC) == -EACCES &&
-		      evtchn_bind_unbound(self->fd, 0) == -EACCES ? 0 : 1);
+		_exit(_test_cmd_evtchn_bind_virq(self->fd, VIRQ_DOM_EXC) == -EACCES &&
+		      _test_cmd_evtchn_bind_unbound_port(self->fd, 0) == -EACCES ? 0 : 1);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
@@ -165,7 +158,7 @@ TEST_F(guest, bind_static)
 
 	if (!evtchn_kernel_has_static()) {
 		/* the ioctl does not exist upstream before 6.2 */
-		EXPECT_EQ(evtchn_ours() ? -EOPNOTSUPP : -ENOSYS, evtchn_bind_static(self->fd, 1));
+		test_err_evtchn_bind_static(evtchn_ours() ? EOPNOTSUPP : ENOSYS, self->fd, 1);
 		evtchn_diff("BIND_STATIC before 6.2 fails with EOPNOTSUPP (upstream 6.1: ENOSYS, no such ioctl)");
 		return;
 	}
@@ -176,14 +169,14 @@ TEST_F(guest, bind_static)
 	ASSERT_LE(0, other);
 
 	/* unrestricted: bound, twice is EISCONN, unbind leaves it open */
-	ASSERT_EQ(0, evtchn_bind_static(self->peer, mine));
-	EXPECT_EQ(-EISCONN, evtchn_bind_static(self->peer, mine));
+	test_cmd_evtchn_bind_static(self->peer, mine);
+	test_err_evtchn_bind_static(EISCONN, self->peer, mine);
 	if (evtchn_ours()) {
 		/* never shared with another file (upstream shares the handler) */
-		EXPECT_EQ(-EBUSY, evtchn_bind_static(self->fd, mine));
-		EXPECT_EQ(-EBUSY, evtchn_bind_static(self->fd, self->pb));
+		test_err_evtchn_bind_static(EBUSY, self->fd, mine);
+		test_err_evtchn_bind_static(EBUSY, self->fd, self->pb);
 	}
-	ASSERT_EQ(0, evtchn_unbind(self->peer, mine));
+	test_cmd_evtchn_unbind(self->peer, mine);
 	EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, mine, NULL, NULL));
 
 	if (evtchn_ours()) {
@@ -191,7 +184,7 @@ TEST_F(guest, bind_static)
 
 		ASSERT_LE(0, fresh);
 		/* A number Xen has not opened: binding it would claim it for its next owner. */
-		EXPECT_EQ(-EINVAL, evtchn_bind_static(self->peer, 4000));
+		test_err_evtchn_bind_static(EINVAL, self->peer, 4000);
 		/*
 		 * A static port closed in Xen behind its binder's back: Xen gives
 		 * the number (the lowest free) to the next bind, which must not
@@ -199,16 +192,16 @@ TEST_F(guest, bind_static)
 		 */
 		stale = evtchn_xen_alloc_unbound(0, self->g.domid);
 		ASSERT_LE(0, stale);
-		ASSERT_EQ(0, evtchn_bind_static(self->peer, stale));
+		test_cmd_evtchn_bind_static(self->peer, stale);
 		ASSERT_EQ(0, evtchn_xen_close(stale));
-		EXPECT_EQ(-EBUSY, evtchn_bind_unbound(fresh, self->g.domid));
+		test_err_evtchn_bind_unbound_port(EBUSY, fresh, self->g.domid);
 		EXPECT_EQ(EVTCHNSTAT_closed, evtchn_xen_status(0, stale, NULL, NULL));
-		EXPECT_EQ(0, evtchn_fdinfo(fresh, "evtchn.ports"));
-		EXPECT_EQ(0, evtchn_unbind(self->peer, stale));
+		EXPECT_EQ(0, fdinfo_num(0, fresh, "evtchn.ports"));
+		test_cmd_evtchn_unbind(self->peer, stale);
 		/* The number is free again, and usable. */
-		rc = evtchn_bind_unbound(fresh, self->g.domid);
+		rc = _test_cmd_evtchn_bind_unbound_port(fresh, self->g.domid);
 		EXPECT_EQ(stale, rc);
-		EXPECT_EQ(0, evtchn_unbind(fresh, rc));
+		test_cmd_evtchn_unbind(fresh, rc);
 		close(fresh);
 		evtchn_diff("BIND_STATIC of a port Xen has not opened fails with EINVAL (upstream: binds the number)");
 	}
@@ -217,22 +210,22 @@ TEST_F(guest, bind_static)
 	 * restricted: ours refuses every static bind (even of a port whose
 	 * other end is the guest), counted as a denial; upstream binds any.
 	 */
-	ASSERT_EQ(0, evtchn_restrict(self->fd, self->g.domid));
-	rc = evtchn_bind_static(self->fd, mine);
+	test_cmd_evtchn_restrict_domid(self->fd, self->g.domid);
+	rc = _test_cmd_evtchn_bind_static(self->fd, mine);
 	if (evtchn_ours()) {
 		EXPECT_EQ(-EACCES, rc);
-		EXPECT_EQ(-EACCES, evtchn_bind_static(self->fd, other));
-		EXPECT_EQ(2, evtchn_fdinfo(self->fd, "evtchn.denied"));
-		EXPECT_EQ(1, evtchn_fdinfo(self->fd, "evtchn.ports"));	/* the loopback */
+		test_err_evtchn_bind_static(EACCES, self->fd, other);
+		EXPECT_EQ(2, fdinfo_num(0, self->fd, "evtchn.denied"));
+		EXPECT_EQ(1, fdinfo_num(0, self->fd, "evtchn.ports"));	/* the loopback */
 		/* Xen's ports are untouched: still open, still unbound */
 		EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, mine, NULL, NULL));
 		EXPECT_EQ(EVTCHNSTAT_unbound, evtchn_xen_status(0, other, NULL, NULL));
 		/* and the unrestricted file still binds them */
-		EXPECT_EQ(0, evtchn_bind_static(self->peer, other));
-		EXPECT_EQ(0, evtchn_unbind(self->peer, other));
+		test_cmd_evtchn_bind_static(self->peer, other);
+		test_cmd_evtchn_unbind(self->peer, other);
 	} else {
 		EXPECT_EQ(0, rc);
-		EXPECT_EQ(0, evtchn_bind_static(self->fd, other));
+		test_cmd_evtchn_bind_static(self->fd, other);
 	}
 	evtchn_diff("BIND_STATIC on a restricted file fails with EACCES (upstream: binds any port)");
 	evtchn_diff("BIND_STATIC of a port with a handler in this kernel fails with EBUSY (upstream: shares it)");
@@ -265,8 +258,8 @@ static void *racer(void *arg)
 	pthread_mutex_unlock(&r->lock);
 	for (i = 0; i < RACE_CALLS; i++) {
 		seen_after = atomic_load(&r->restricted);
-		rc = me == 0 ? evtchn_bind_virq(r->fd, VIRQ_DOM_EXC) :
-			       evtchn_bind_unbound(r->fd, me == 1 ? 0 : r->domid);
+		rc = me == 0 ? _test_cmd_evtchn_bind_virq(r->fd, VIRQ_DOM_EXC) :
+			       _test_cmd_evtchn_bind_unbound_port(r->fd, me == 1 ? 0 : r->domid);
 		r->ports[me][i] = rc;
 		pthread_mutex_lock(&r->lock);
 		if (rc >= 0) {
@@ -295,7 +288,7 @@ TEST_F(guest, binds_racing_restrict)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, racer, &r));
 	while (atomic_load(&r.bound) < 10)
 		usleep(1000);
-	ASSERT_EQ(0, evtchn_restrict(self->fd, self->g.domid));
+	test_cmd_evtchn_restrict_domid(self->fd, self->g.domid);
 	atomic_store(&r.restricted, 1);
 	for (i = 0; i < RACERS; i++)
 		pthread_join(t[i], NULL);
@@ -308,16 +301,16 @@ TEST_F(guest, binds_racing_restrict)
 		for (j = 0; j < RACE_CALLS; j++) {
 			if (r.ports[i][j] < 0)
 				continue;
-			EXPECT_EQ(0, evtchn_unbind(self->fd, r.ports[i][j]));
+			test_cmd_evtchn_unbind(self->fd, r.ports[i][j]);
 			unbound++;
 		}
 	}
 	EXPECT_EQ(atomic_load(&r.bound), unbound);
 	if (evtchn_ours()) {
-		EXPECT_EQ(1, evtchn_fdinfo(self->fd, "evtchn.ports"));	/* the loopback */
+		EXPECT_EQ(1, fdinfo_num(0, self->fd, "evtchn.ports"));	/* the loopback */
 	}
 	/* still restricted after the storm */
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, self->g.domid));
+	test_err_evtchn_bind_unbound_port(EACCES, self->fd, self->g.domid);
 }
 
 int main(int argc, char **argv)

@@ -36,22 +36,16 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
 #include <xen/hvm/dm_op.h>
 
 #include "kselftest_harness.h"
-#include "lib/audit_util.h"
-#include "lib/evtchn_util.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, PRIVCMDBUF_NODE, EVTCHN_NODE, NULL };
 
-#define DEBUGFS "/sys/kernel/debug"
 #define FAIL_NTH "/proc/thread-self/fail-nth"
 /* Far more allocations than any one call makes. */
 #define MAX_NTH 400
@@ -144,27 +138,6 @@ static int fault_injection_setup(void)
 	return 0;
 }
 
-/* The values of the "key:\tN" lines of a debugfs live file, in order. */
-static int read_live(const char *mod, long *vals, int max)
-{
-	char path[128], line[128];
-	int i = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), DEBUGFS "/%s/live", mod);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (i < max && fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (colon)
-			vals[i++] = strtol(colon + 1, NULL, 10);
-	}
-	fclose(f);
-	return i;
-}
-
 /**
  * struct ctx - what the calls act on, prepared afresh for each run.
  * @g: the guest.
@@ -237,7 +210,7 @@ static int prep_privcmd_ioreq(struct ctx *c)
 	rc = prep_privcmd_area(c);
 	if (rc)
 		return rc;
-	rc = privcmd_dmop_create_ioreq_server(c->pfd, c->g->domid, &c->id);
+	rc = _test_cmd_dmop_create_ioreq_server(c->pfd, c->g->domid, &c->id);
 	c->have_id = !rc;
 	return rc;
 }
@@ -254,14 +227,15 @@ static void undo_close(struct ctx *c)
 
 static long call_hypercall(struct ctx *c)
 {
-	return privcmd_hypercall(c->pfd, __HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
+	return _test_cmd_privcmd_hypercall(c->pfd, __HYPERVISOR_xen_version, XENVER_version,
+					   0, 0, 0, 0);
 }
 
 static long call_dm_op_small(struct ctx *c)
 {
 	uint32_t vcpus;
 
-	return privcmd_dmop_nr_vcpus(c->pfd, c->g->domid, &vcpus);
+	return _test_cmd_dmop_nr_vcpus(c->pfd, c->g->domid, &vcpus);
 }
 
 static long call_dm_op_large(struct ctx *c)
@@ -274,7 +248,7 @@ static long call_dm_op_large(struct ctx *c)
 
 	memset(&big, 0, sizeof(big));
 	big.op.op = XEN_DMOP_nr_vcpus;
-	return privcmd_dm_op(c->pfd, c->g->domid, 1, &buf);
+	return _test_cmd_privcmd_dm_op(c->pfd, c->g->domid, 1, &buf);
 }
 
 static long call_mmap(struct ctx *c)
@@ -295,7 +269,7 @@ static long call_mmapbatch_v2(struct ctx *c)
 
 	for (int i = 0; i < 16; i++)
 		gfns[i] = 64 + i;
-	return privcmd_mmapbatch_v2(c->pfd, c->g->domid, c->area, 16, gfns, errs);
+	return _test_cmd_privcmd_mmapbatch_v2(c->pfd, c->g->domid, c->area, 16, gfns, errs);
 }
 
 static long call_mmapbatch_v1(struct ctx *c)
@@ -304,14 +278,14 @@ static long call_mmapbatch_v1(struct ctx *c)
 
 	for (int i = 0; i < 16; i++)
 		gfns[i] = 64 + i;
-	return privcmd_mmapbatch_v1(c->pfd, c->g->domid, c->area, 16, gfns);
+	return _test_cmd_privcmd_mmapbatch(c->pfd, c->g->domid, c->area, 16, gfns);
 }
 
 static long call_mmap_v0(struct ctx *c)
 {
 	struct privcmd_mmap_entry e = { .va = (uintptr_t)c->area, .mfn = 64, .npages = 16 };
 
-	return privcmd_mmap_v0(c->pfd, c->g->domid, &e, 1);
+	return _test_cmd_privcmd_mmap(c->pfd, c->g->domid, &e, 1);
 }
 
 static long call_mmap_resource(struct ctx *c)
@@ -322,24 +296,24 @@ static long call_mmap_resource(struct ctx *c)
 		.addr = (uintptr_t)c->area,
 	};
 
-	return privcmd_mmap_resource(c->pfd, &r);
+	return _test_cmd_privcmd_mmap_resource(c->pfd, &r);
 }
 
 static long call_audit_query(struct ctx *c)
 {
 	struct privcmd_audit_query q;
 
-	return audit_query(c->pfd, &q);
+	return _test_cmd_privcmd_audit_query(c->pfd, &q);
 }
 
 static long call_allowlist(struct ctx *c)
 {
-	return audit_allowlist(c->pfd, 1ULL << XEN_DMOP_nr_vcpus);
+	return _test_cmd_privcmd_dm_op_allowlist(c->pfd, 1ULL << XEN_DMOP_nr_vcpus);
 }
 
 static long call_restrict(struct ctx *c)
 {
-	return privcmd_restrict(c->pfd, c->g->domid);
+	return _test_cmd_privcmd_restrict(c->pfd, c->g->domid);
 }
 
 /* One read() of a file: its fdinfo, whose privcmd keys are summed into an allocation. */
@@ -406,7 +380,7 @@ static int prep_evtchn_full_ring(struct ctx *c)
 	int rc = prep_evtchn_gport(c);
 
 	for (int i = 0; !rc && i < 64; i++) {
-		rc = evtchn_bind_unbound(c->efd, c->g->domid);
+		rc = _test_cmd_evtchn_bind_unbound_port(c->efd, c->g->domid);
 		rc = rc < 0 ? rc : 0;
 	}
 	return rc;
@@ -419,7 +393,7 @@ static long call_open_evtchn(struct ctx *c)
 
 static long call_bind_interdomain(struct ctx *c)
 {
-	return c->ret = evtchn_bind_interdomain(c->efd, c->g->domid, c->gport);
+	return c->ret = _test_cmd_evtchn_bind_interdomain(c->efd, c->g->domid, c->gport);
 }
 
 /* After a failed interdomain bind, the guest's port is free again: ours was closed. */
@@ -435,7 +409,7 @@ static int clean_interdomain(struct ctx *c)
 
 static long call_bind_unbound(struct ctx *c)
 {
-	return c->ret = evtchn_bind_unbound(c->efd, c->g->domid);
+	return c->ret = _test_cmd_evtchn_bind_unbound_port(c->efd, c->g->domid);
 }
 
 /* After a failed unbound bind, no dom0 port is left open for the guest. */
@@ -455,12 +429,12 @@ static int clean_unbound(struct ctx *c)
 
 static long call_bind_virq(struct ctx *c)
 {
-	return c->ret = evtchn_bind_virq(c->efd, VIRQ_DOM_EXC);
+	return c->ret = _test_cmd_evtchn_bind_virq(c->efd, VIRQ_DOM_EXC);
 }
 
 static void undo_unbind(struct ctx *c)
 {
-	evtchn_unbind(c->efd, c->ret);
+	_test_cmd_evtchn_unbind(c->efd, c->ret);
 }
 
 static long call_unmask(struct ctx *c)
@@ -474,7 +448,7 @@ static int prep_evtchn_bound(struct ctx *c)
 
 	if (rc)
 		return rc;
-	c->ret = evtchn_bind_unbound(c->efd, c->g->domid);
+	c->ret = _test_cmd_evtchn_bind_unbound_port(c->efd, c->g->domid);
 	return c->ret < 0 ? c->ret : 0;
 }
 
@@ -515,7 +489,7 @@ static void teardown(struct ctx *c)
 	if (c->area)
 		munmap(c->area, c->pages * getpagesize());
 	if (c->have_id)
-		privcmd_dmop_destroy_ioreq_server(c->pfd, c->g->domid, c->id);
+		_test_cmd_dmop_destroy_ioreq_server(c->pfd, c->g->domid, c->id);
 	if (c->pfd >= 0)
 		close(c->pfd);
 	if (c->efd >= 0)
@@ -560,14 +534,12 @@ static void ctx_init(struct ctx *c, struct xen_guest *g)
 static int walk(struct __test_metadata *_metadata, int nth, const struct call *k,
 		struct xen_guest *g)
 {
-	long live0[2][8], live[2][8];
 	static const char *const mods[] = { "xen_privcmd", "xen_evtchn" };
-	int nlive[2], n, bad_errno = 0;
+	struct live live0[2], live;
+	int n, bad_errno = 0;
 
-	for (int m = 0; m < 2; m++) {
-		nlive[m] = read_live(mods[m], live0[m], 8);
-		ASSERT_LT(0, nlive[m]);
-	}
+	for (int m = 0; m < 2; m++)
+		test_live_read(mods[m], &live0[m]);
 	for (n = 1; n <= MAX_NTH; n++) {
 		struct ctx c;
 		bool injected;
@@ -609,13 +581,9 @@ static int walk(struct __test_metadata *_metadata, int nth, const struct call *k
 		}
 		teardown(&c);
 		for (int m = 0; m < 2; m++) {
-			ASSERT_EQ(nlive[m], read_live(mods[m], live[m], 8));
-			for (int i = 0; i < nlive[m]; i++) {
-				EXPECT_EQ(live0[m][i], live[m][i]) {
-					TH_LOG("%s: %s/live line %d after allocation %d failed",
-					       k->name, mods[m], i, n);
-				}
-			}
+			test_live_read(mods[m], &live);
+			test_live_unchanged(&live0[m], &live, "%s, after allocation %d failed",
+					    k->name, n);
 		}
 	}
 	EXPECT_EQ(0, bad_errno);
@@ -630,23 +598,20 @@ FIXTURE(nth) {
 
 FIXTURE_SETUP(nth)
 {
-	struct stat st;
 	int err;
 
-	if (stat(DEBUGFS "/xen_privcmd", &st))
-		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
+	ASSERT_EQ(0, live_mount_debugfs());
 	self->fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s (a kernel without CONFIG_FAULT_INJECTION?)",
 				      FAIL_NTH, strerror(errno));
 	err = fault_injection_setup();
 	ASSERT_EQ(0, err) TH_LOG("fault injection knobs in debugfs: %s", strerror(-err));
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(nth)
 {
-	xen_guest_destroy(&self->g);
+	test_fixture_teardown(.guests = { &self->g });
 	close(self->fd);
 }
 

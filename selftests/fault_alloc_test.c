@@ -22,22 +22,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
 #include <xen/hvm/dm_op.h>
 
 #include "kselftest_harness.h"
-#include "lib/audit_util.h"
-#include "lib/evtchn_util.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, PRIVCMDBUF_NODE, EVTCHN_NODE, NULL };
 
-#define DEBUGFS "/sys/kernel/debug"
 #define BAD_GFN 0x100000ULL
 /* More than the allocations of one round of either workload. */
 #define MAX_ROUNDS 600
@@ -94,27 +88,6 @@ static int param_write(const char *mod, const char *name, long v)
 	if (fclose(f))
 		rc = -errno;
 	return rc;
-}
-
-/* Values of the "key:\tN" lines of a debugfs live file; the count read or -errno. */
-static int read_live(const char *mod, long *vals, int max)
-{
-	char path[128], line[128];
-	int i = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), DEBUGFS "/%s/live", mod);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (i < max && fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (colon)
-			vals[i++] = strtol(colon + 1, NULL, 10);
-	}
-	fclose(f);
-	return i;
 }
 
 /*
@@ -190,38 +163,40 @@ static void privcmd_workload(struct __test_metadata *_metadata, struct round *r,
 	big.op.op = XEN_DMOP_nr_vcpus;
 	bufs[0].uptr = &big;
 	bufs[0].size = sizeof(big);
-	STEP(2, "DM_OP 512 bytes", privcmd_dm_op(fd, domid, 1, bufs));
+	STEP(2, "DM_OP 512 bytes", _test_cmd_privcmd_dm_op(fd, domid, 1, bufs));
 	/* More buffers than on the stack: Xen refuses them (E2BIG) after the copies. */
 	for (int i = 0; i < 6; i++) {
 		bufs[i].uptr = &big;
 		bufs[i].size = 64;
 	}
-	STEP(3, "DM_OP 6 buffers", privcmd_dm_op(fd, domid, 6, bufs));
+	STEP(3, "DM_OP 6 buffers", _test_cmd_privcmd_dm_op(fd, domid, 6, bufs));
 
 	for (int i = 0; i < 16; i++)
 		gfns[i] = i % 5 == 4 ? BAD_GFN : 50ULL + i;
 	a = privcmd_map_area(fd, 16);
 	if (!STEP(4, "mmap privcmd 16", ptr_rc(a)))
-		STEP(5, "MMAPBATCH_V2", privcmd_mmapbatch_v2(fd, domid, a, 16, gfns, errs));
+		STEP(5, "MMAPBATCH_V2",
+		     _test_cmd_privcmd_mmapbatch_v2(fd, domid, a, 16, gfns, errs));
 	b = privcmd_map_area(fd, 16);
 	if (!STEP(6, "mmap privcmd 16", ptr_rc(b)))
-		STEP(7, "MMAPBATCH", privcmd_mmapbatch_v1(fd, domid, b, 16, gfns));
+		STEP(7, "MMAPBATCH", _test_cmd_privcmd_mmapbatch(fd, domid, b, 16, gfns));
 	c = privcmd_map_area(fd, 2);
 	if (!STEP(8, "mmap privcmd 2", ptr_rc(c))) {
 		e.va = (uintptr_t)c;
-		STEP(9, "MMAP", privcmd_mmap_v0(fd, domid, &e, 1));
+		STEP(9, "MMAP", _test_cmd_privcmd_mmap(fd, domid, &e, 1));
 	}
 
-	have_id = !STEP(10, "create_ioreq_server", privcmd_dmop_create_ioreq_server(fd, domid, &id));
+	have_id = !STEP(10, "create_ioreq_server",
+			_test_cmd_dmop_create_ioreq_server(fd, domid, &id));
 	ioreq = privcmd_map_area(fd, 1);
 	if (!STEP(11, "mmap privcmd 1", ptr_rc(ioreq)) && have_id) {
 		res.id = id;
 		res.addr = (uintptr_t)ioreq;
-		STEP(12, "MMAP_RESOURCE", privcmd_mmap_resource(fd, &res));
+		STEP(12, "MMAP_RESOURCE", _test_cmd_privcmd_mmap_resource(fd, &res));
 	}
 
 	memset(&q, 0, sizeof(q));
-	STEP(13, "AUDIT_QUERY", audit_query(fd, &q));
+	STEP(13, "AUDIT_QUERY", _test_cmd_privcmd_audit_query(fd, &q));
 	/* fdinfo sums the counters into an allocation; without it, fewer lines. */
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	hfd = open(path, O_RDONLY);
@@ -243,7 +218,8 @@ static void privcmd_workload(struct __test_metadata *_metadata, struct round *r,
 	if (ioreq)
 		EXPECT_EQ(0, munmap(ioreq, page));
 	if (have_id)
-		STEP(18, "destroy_ioreq_server", privcmd_dmop_destroy_ioreq_server(fd, domid, id));
+		STEP(18, "destroy_ioreq_server",
+		     _test_cmd_dmop_destroy_ioreq_server(fd, domid, id));
 	if (a)
 		EXPECT_EQ(0, munmap(a, 16 * page));
 	if (b)
@@ -268,7 +244,7 @@ static void evtchn_workload(struct __test_metadata *_metadata, struct round *r,
 	if (STEP(0, "open evtchn", fd))
 		return;
 	for (int i = 0; i < NR_BINDS; i++) {
-		ports[i] = evtchn_bind_unbound(fd, domid);
+		ports[i] = _test_cmd_evtchn_bind_unbound_port(fd, domid);
 		STEP(1 + i, "BIND_UNBOUND_PORT", ports[i]);
 	}
 	for (int i = 0; i < NR_BINDS; i++) {
@@ -281,7 +257,7 @@ static void evtchn_workload(struct __test_metadata *_metadata, struct round *r,
 	/* Half unbound here, the rest by close. */
 	for (int i = 0; i < NR_BINDS; i += 2)
 		if (ports[i] >= 0)
-			STEP(2 + NR_BINDS + i / 2, "UNBIND", evtchn_unbind(fd, ports[i]));
+			STEP(2 + NR_BINDS + i / 2, "UNBIND", _test_cmd_evtchn_unbind(fd, ports[i]));
 	close(fd);
 }
 
@@ -291,20 +267,15 @@ FIXTURE(fault) {
 
 FIXTURE_SETUP(fault)
 {
-	struct stat st;
-	int err;
-
-	if (stat(DEBUGFS "/xen_privcmd", &st))
-		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	ASSERT_EQ(0, live_mount_debugfs());
+	test_fixture_setup(.guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(fault)
 {
 	param_write("xen_privcmd", "fail_nth", 0);
 	param_write("xen_evtchn", "fail_nth", 0);
-	xen_guest_destroy(&self->g);
+	test_fixture_teardown(.guests = { &self->g });
 }
 
 typedef void workload_fn(struct __test_metadata *_metadata, struct round *r,
@@ -315,20 +286,21 @@ static void fail_each(struct __test_metadata *_metadata, const char *mod,
 		      workload_fn *fn, uint32_t domid, int min_allocs)
 {
 	struct round base = { 0 }, r;
-	long live0[8], live[8], hits0, hits;
-	int nlive, n, enomem_rounds = 0;
+	struct live live0, live;
+	long hits0, hits;
+	int n, enomem_rounds = 0;
 
 	hits0 = param_read(mod, "fail_hits");
 	ASSERT_LE(0, hits0) TH_LOG("%s has no fail_hits parameter (%s): not the fault-injection build (make modules-fault-SERIES, run --impl fault)",
 				   mod, strerror((int)-hits0));
-	nlive = read_live(mod, live0, 8);
-	ASSERT_LT(0, nlive) TH_LOG("debugfs %s/live: %s", mod, strerror(-nlive));
+	test_live_read(mod, &live0);
 
 	ASSERT_EQ(0, param_write(mod, "fail_nth", 0));
 	fn(_metadata, &base, NULL, domid);
 	ASSERT_EQ(hits0, param_read(mod, "fail_hits"));
-	ASSERT_EQ(nlive, read_live(mod, live, 8));
-	ASSERT_EQ(0, memcmp(live0, live, nlive * sizeof(long)));
+	test_live_read(mod, &live);
+	test_live_unchanged(&live0, &live, "after the uninjected run");
+	ASSERT_TRUE(live_equal(&live0, &live));
 
 	for (n = 1; n <= MAX_ROUNDS; n++) {
 		memset(&r, 0, sizeof(r));
@@ -337,12 +309,8 @@ static void fail_each(struct __test_metadata *_metadata, const char *mod,
 		ASSERT_EQ(0, param_write(mod, "fail_nth", 0));
 		hits = param_read(mod, "fail_hits") - hits0;
 		hits0 += hits;
-		ASSERT_EQ(nlive, read_live(mod, live, 8));
-		for (int i = 0; i < nlive; i++) {
-			EXPECT_EQ(live0[i], live[i]) {
-				TH_LOG("%s live value %d after failing allocation %d", mod, i, n);
-			}
-		}
+		test_live_read(mod, &live);
+		test_live_unchanged(&live0, &live, "after failing allocation %d", n);
 		enomem_rounds += r.enomem > 0;
 		if (!hits)
 			break;

@@ -19,9 +19,8 @@
 #include <xenctrl.h>
 
 #include "kselftest_harness.h"
-#include "lib/audit_util.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, NULL };
 
@@ -36,25 +35,19 @@ FIXTURE(fault) {
 
 FIXTURE_SETUP(fault)
 {
-	int err;
-
 	self->page = getpagesize();
-	self->fd = privcmd_open();
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PRIVCMD_NODE, strerror(-self->fd));
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.privcmd = &self->fd, .guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(fault)
 {
-	xen_guest_destroy(&self->g);
-	close(self->fd);
+	test_fixture_teardown(.privcmd = &self->fd, .guests = { &self->g });
 }
 
 /* Our file's mapped_pages, or the expected value on the in-tree driver. */
 static long long mapped_pages(int fd, long long expect)
 {
-	return xen_env_ours() ? audit_fdinfo_num(fd, "privcmd.mapped_pages") : expect;
+	return xen_env_ours() ? fdinfo_num(0, fd, "privcmd.mapped_pages") : expect;
 }
 
 /* @n fresh anonymous pages to move a mapping onto: address or NULL. */
@@ -79,7 +72,7 @@ static unsigned char *map_filled(struct __test_metadata *_metadata,
 		return NULL;
 	for (unsigned int i = 0; i < n; i++)
 		gfns[i] = 10 + i;
-	EXPECT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, a, n, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, a, n, gfns, err);
 	for (long i = 0; i < n * self->page; i++)
 		a[i] = (unsigned char)(i * 13 + 1);
 	return a;
@@ -167,13 +160,13 @@ TEST_F(fault, mremap_unused_moves)
 	moved = mremap(a, 2 * self->page, 2 * self->page, MREMAP_MAYMOVE | MREMAP_FIXED, spare);
 	ASSERT_EQ((void *)spare, moved) TH_LOG("mremap: %s", strerror(errno));
 	EXPECT_EQ(off, maps_offset(spare));
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, spare, 2, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, spare, 2, gfns, err);
 	EXPECT_EQ(0, err[0]);
 	EXPECT_EQ(0, err[1]);
 	spare[self->page + 5] = 0x5a;
 	b = privcmd_map_area(self->fd, 2);
 	ASSERT_NE(NULL, b);
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 2, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 2, gfns, err);
 	EXPECT_EQ(0x5a, b[self->page + 5]);
 	EXPECT_EQ(off, maps_offset(spare));
 	if (xen_env_ours()) {
@@ -223,13 +216,13 @@ TEST_F(fault, mmap_offsets_and_fixed_still_work)
 	b = mmap(NULL, 2 * self->page, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
 		 16 * self->page);
 	ASSERT_NE(MAP_FAILED, b);
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 2, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 2, gfns, err);
 	EXPECT_EQ(a[self->page + 3], b[self->page + 3]);
 	/* QEMU's map cache maps a new bucket over an old one with MAP_FIXED. */
 	b = mmap(b, 2 * self->page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, self->fd, 0);
 	ASSERT_NE(MAP_FAILED, b);
 	EXPECT_TRUE(privcmd_read_sigbus(b));
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 2, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 2, gfns, err);
 	EXPECT_EQ(a[7], b[7]);
 	EXPECT_EQ(4, mapped_pages(self->fd, 4));
 	munmap(b, 2 * self->page);
@@ -352,7 +345,7 @@ static void tally_add(struct tally *t, int rc)
 #define FLAP_CALLS 3000
 
 /* DM_OP whose buffer comes and goes: Xen's answer or EFAULT, nothing else. */
-TEST_F(fault, dm_op_buffer_vanishes)
+TEST_F_TIMEOUT(fault, dm_op_buffer_vanishes, 300)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
 	struct privcmd_dm_op_buf buf = { .size = sizeof(op) };
@@ -362,19 +355,18 @@ TEST_F(fault, dm_op_buffer_vanishes)
 	ASSERT_EQ(0, flapper_start(&f, self->page, &op, sizeof(op)));
 	buf.uptr = f.addr;
 	for (int i = 0; i < FLAP_CALLS; i++)
-		tally_add(&t, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+		tally_add(&t, _test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
 	flapper_stop(&f);
 	TH_LOG("%ld ok, %ld EFAULT, %ld page flips", t.ok, t.efault, atomic_load(&f.rounds));
 	EXPECT_EQ(0, t.other) TH_LOG("first unexpected result: %s", strerror(-t.first_other));
 	EXPECT_LT(0, t.ok);
 	EXPECT_LT(0, t.efault);
 	/* The file still works. */
-	EXPECT_EQ(0, privcmd_dmop_raw(self->fd, self->g.domid, XEN_DMOP_nr_vcpus,
-				      sizeof(struct xen_dm_op)));
+	test_cmd_dmop_raw(self->fd, self->g.domid, XEN_DMOP_nr_vcpus, sizeof(struct xen_dm_op));
 }
 
 /* The buffer descriptors themselves vanish: Xen's answer or EFAULT. */
-TEST_F(fault, dm_op_descriptors_vanish)
+TEST_F_TIMEOUT(fault, dm_op_descriptors_vanish, 300)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
 	struct privcmd_dm_op_buf desc = { .uptr = &op, .size = sizeof(op) };
@@ -387,7 +379,7 @@ TEST_F(fault, dm_op_descriptors_vanish)
 
 		op.op = XEN_DMOP_nr_vcpus;
 		op.u.nr_vcpus.vcpus = 0;
-		rc = privcmd_dm_op(self->fd, self->g.domid, 1, f.addr);
+		rc = _test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, f.addr);
 		/* Xen's answer came back through the descriptor it read. */
 		if (!rc)
 			EXPECT_EQ(1U, op.u.nr_vcpus.vcpus);
@@ -405,7 +397,7 @@ TEST_F(fault, dm_op_descriptors_vanish)
  * maps everything or fails EFAULT, and whatever got mapped is accounted
  * and torn down with the mapping.
  */
-TEST_F(fault, mmapbatch_arrays_vanish)
+TEST_F_TIMEOUT(fault, mmapbatch_arrays_vanish, 300)
 {
 	struct tally t = { 0 };
 	struct flapper f;
@@ -424,7 +416,7 @@ TEST_F(fault, mmapbatch_arrays_vanish)
 			break;
 		}
 		/* Frames from the flapping page, errors into the same page. */
-		tally_add(&t, privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 8, arr,
+		tally_add(&t, _test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 8, arr,
 						   (int *)(arr + 8)));
 		munmap(a, 8 * self->page);
 	}
@@ -453,14 +445,14 @@ TEST_F(fault, mmapbatch_v2_bad_frames_mid_batch)
 
 	ASSERT_NE(NULL, a);
 	ASSERT_NE(NULL, b);
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 1, &gfn, &e));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, b, 1, &gfn, &e);
 	for (int i = 0; i < N; i++) {
 		gfns[i] = i % 3 == 1 ? BAD_GFN + i : 100ULL + i % 100;
 		err[i] = 7;
 	}
 	for (int i = 0; i < self->page; i++)
 		b[i] = (unsigned char)(i ^ 0x3c);
-	ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, a, N, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, a, N, gfns, err);
 	for (int i = 0; i < N; i++) {
 		if (i % 3 == 1) {
 			EXPECT_EQ(-EINVAL, err[i]) TH_LOG("frame %d", i);
@@ -480,8 +472,8 @@ TEST_F(fault, mmapbatch_v2_bad_frames_mid_batch)
 	/* The holes are filled by a second call, one at a time. */
 	for (int i = 1; i < N; i += 3) {
 		gfn = 100;
-		ASSERT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, a + i * self->page, 1,
-						  &gfn, &e));
+		test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, a + i * self->page, 1,
+					      &gfn, &e);
 		EXPECT_EQ(0, e);
 	}
 	EXPECT_EQ(b[11], a[(N - 2) * self->page + 11]);
@@ -507,7 +499,7 @@ TEST_F(fault, mmapbatch_huge_count)
 	int rc;
 
 	ASSERT_NE(NULL, a);
-	rc = privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 0x7fffffff, gfns, err);
+	rc = _test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 0x7fffffff, gfns, err);
 	if (xen_env_ours()) {
 		EXPECT_EQ(-ENOMEM, rc);
 	} else {
@@ -516,9 +508,9 @@ TEST_F(fault, mmapbatch_huge_count)
 			     "array ends), ours ENOMEM (accounted allocation)");
 	}
 	/* 200M frames: 1.6 GB of frame numbers, more than dom0 has. */
-	rc = privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 200u << 20, gfns, err);
+	rc = _test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 200u << 20, gfns, err);
 	EXPECT_EQ(xen_env_ours() ? -ENOMEM : -EFAULT, rc);
-	EXPECT_EQ(0, privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 2, gfns, err));
+	test_cmd_privcmd_mmapbatch_v2(self->fd, self->g.domid, a, 2, gfns, err);
 	EXPECT_EQ(2, mapped_pages(self->fd, 2));
 	munmap(a, 2 * self->page);
 }

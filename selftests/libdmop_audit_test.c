@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 #include "libdmop.h"
 #include "libdmop/dmop_util.h"
 
@@ -154,9 +154,7 @@ FIXTURE(guest) {
 
 FIXTURE_SETUP(guest)
 {
-	int err = xen_guest_create(&self->g, 256);
-
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->g });
 	self->dm.pid = 0;
 	self->out[0] = '\0';
 }
@@ -164,7 +162,7 @@ FIXTURE_SETUP(guest)
 FIXTURE_TEARDOWN(guest)
 {
 	dm_stop(&self->dm);
-	EXPECT_EQ(0, xen_guest_destroy(&self->g));
+	test_fixture_teardown(.guests = { &self->g });
 }
 
 /* ------------------------------------------------------------ tests */

@@ -12,7 +12,7 @@
 #include <xen/hvm/params.h>
 
 #include "kselftest_harness.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 #include "libdmop.h"
 
 static const char *const nodes[] = { "/dev/xen/privcmd", "/dev/xen/evtchn", NULL };
@@ -25,18 +25,20 @@ FIXTURE(guest) {
 
 FIXTURE_SETUP(guest)
 {
-	int err = xen_guest_create(&self->g, 256);
+	int err;
 
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->g });
 	self->dom = self->g.domid;
 	err = dmop_open(&self->h, DMOP_OPEN_EVTCHN);
+	if (err)
+		test_fixture_teardown(.guests = { &self->g });
 	ASSERT_EQ(0, err) TH_LOG("dmop_open: %s", strerror(-err));
 }
 
 FIXTURE_TEARDOWN(guest)
 {
 	dmop_close(self->h);
-	EXPECT_EQ(0, xen_guest_destroy(&self->g));
+	test_fixture_teardown(.guests = { &self->g });
 }
 
 TEST_F(guest, nr_vcpus)

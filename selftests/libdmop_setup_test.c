@@ -22,7 +22,7 @@
 #include <xenevtchn.h>
 
 #include "kselftest_harness.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 #include "libdmop.h"
 #include <uapi/xen/evtchn.h>
 
@@ -203,11 +203,7 @@ FIXTURE(two_guests) {
 
 FIXTURE_SETUP(two_guests)
 {
-	int err = xen_guest_create(&self->a, 256);
-
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create a: %s", strerror(-err));
-	err = xen_guest_create(&self->b, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create b: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->a, &self->b });
 	strcpy(self->root, "/tmp/dm-root-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
 	/* searchable by the device model's uid: lookups inside find nothing */
@@ -216,8 +212,7 @@ FIXTURE_SETUP(two_guests)
 
 FIXTURE_TEARDOWN(two_guests)
 {
-	EXPECT_EQ(0, xen_guest_destroy(&self->a));
-	EXPECT_EQ(0, xen_guest_destroy(&self->b));
+	test_fixture_teardown(.guests = { &self->a, &self->b });
 	rmdir(self->root);
 }
 

@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 #include "libdmop.h"
 #include "libdmop/dmop_util.h"
 
@@ -124,22 +125,17 @@ static void child_files(struct __test_metadata *_metadata, pid_t pid,
 	*privcmd_fd = pfd[0];
 }
 
-/* Whether the loaded driver publishes our fdinfo keys (see libdmop(7)). */
-static int has_fdinfo_keys(pid_t pid, int fd)
-{
-	char path[64], buf[4096] = "";
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strstr(buf, "privcmd.restricted_domid:") != NULL;
-}
+/*
+ * Whether the loaded driver publishes our fdinfo keys (see libdmop(7)):
+ * judged by the selftests' own parser (lib/proc_files.h), not libdmop's.
+ */
+#define has_fdinfo_keys(pid, fd) ({						\
+	int _has = fdinfo_has(pid, fd, "privcmd.restricted_domid");		\
+										\
+	ASSERT_LE(0, _has) TH_LOG("fdinfo of fd %d in %d: %s", fd, (int)(pid),	\
+				  strerror(-_has));				\
+	_has;									\
+})
 
 FIXTURE(guest) {
 	struct xen_guest g;
@@ -150,9 +146,7 @@ FIXTURE(guest) {
 
 FIXTURE_SETUP(guest)
 {
-	int err = xen_guest_create(&self->g, 256);
-
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->g });
 	strcpy(self->root, "/tmp/dm-root-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->root));
 	ASSERT_EQ(0, chmod(self->root, 0755));
@@ -162,7 +156,7 @@ FIXTURE_SETUP(guest)
 FIXTURE_TEARDOWN(guest)
 {
 	stop_dm(&self->dm);
-	EXPECT_EQ(0, xen_guest_destroy(&self->g));
+	test_fixture_teardown(.guests = { &self->g });
 	rmdir(self->root);
 }
 

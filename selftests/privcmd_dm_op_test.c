@@ -14,8 +14,7 @@
 #include <xenctrl.h>
 
 #include "kselftest_harness.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, NULL };
 
@@ -59,25 +58,19 @@ FIXTURE(dmop) {
 
 FIXTURE_SETUP(dmop)
 {
-	int err;
-
-	self->fd = privcmd_open();
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PRIVCMD_NODE, strerror(-self->fd));
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.privcmd = &self->fd, .guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(dmop)
 {
-	xen_guest_destroy(&self->g);
-	close(self->fd);
+	test_fixture_teardown(.privcmd = &self->fd, .guests = { &self->g });
 }
 
 TEST_F(dmop, nr_vcpus_reads_back_one)
 {
 	uint32_t vcpus = 0;
 
-	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus));
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
 	EXPECT_EQ(1U, vcpus);
 }
 
@@ -87,34 +80,34 @@ TEST_F(dmop, ioreq_server_lifecycle)
 	struct privcmd_dm_op_buf buf = { .uptr = &op, .size = sizeof(op) };
 	uint16_t id = 0xffff;
 
-	ASSERT_EQ(0, privcmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id));
+	test_cmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id);
 	EXPECT_NE(0xffff, id);
 	op.u.map_io_range_to_ioreq_server.id = id;
 	op.u.map_io_range_to_ioreq_server.type = XEN_DMOP_IO_RANGE_PORT;
 	op.u.map_io_range_to_ioreq_server.start = 0x3f8;
 	op.u.map_io_range_to_ioreq_server.end = 0x3ff;
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
 	memset(&op, 0, sizeof(op));
 	op.op = XEN_DMOP_set_ioreq_server_state;
 	op.u.set_ioreq_server_state.id = id;
 	op.u.set_ioreq_server_state.enabled = 1;
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
-	EXPECT_EQ(0, privcmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, id));
+	test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
+	test_cmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, id);
 	/* Xen's own answer for a server that is gone. */
-	EXPECT_EQ(-ENOENT, privcmd_dmop_destroy_ioreq_server(self->fd, self->g.domid, id));
+	test_err_dmop_destroy_ioreq_server(ENOENT, self->fd, self->g.domid, id);
 }
 
 TEST_F(dmop, set_isa_irq_level)
 {
-	EXPECT_EQ(0, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 3, 1));
-	EXPECT_EQ(0, privcmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 3, 0));
+	test_cmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 3, 1);
+	test_cmd_dmop_set_isa_irq_level(self->fd, self->g.domid, 3, 0);
 }
 
 /* libxendevicemodel's probe at open: no buffers, no hypercall, success. */
 TEST_F(dmop, zero_buffers_probe_succeeds)
 {
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL));
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 0, (void *)16));
+	test_cmd_privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL);
+	test_cmd_privcmd_dm_op(self->fd, self->g.domid, 0, (void *)16);
 }
 
 /* Two buffers: the op and an extent array Xen reads. */
@@ -128,7 +121,7 @@ TEST_F(dmop, two_buffers_modified_memory)
 	};
 
 	op.u.modified_memory.nr_extents = 1;
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 2, bufs));
+	test_cmd_privcmd_dm_op(self->fd, self->g.domid, 2, bufs);
 	/* The op buffer is written back: Xen's progress marker is still 0. */
 	EXPECT_EQ(0U, op.u.modified_memory.opaque);
 }
@@ -153,7 +146,7 @@ TEST_F(dmop, largest_buffer_works)
 	op.u.modified_memory.nr_extents = n;
 	bufs[0] = (struct privcmd_dm_op_buf){ .uptr = &op, .size = sizeof(op) };
 	bufs[1] = (struct privcmd_dm_op_buf){ .uptr = ext, .size = n * sizeof(*ext) };
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 2, bufs));
+	test_cmd_privcmd_dm_op(self->fd, self->g.domid, 2, bufs);
 	free(ext);
 }
 
@@ -161,21 +154,21 @@ TEST_F(dmop, largest_buffer_works)
 
 TEST_F(dmop, bad_argument_pointer_efault)
 {
-	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_DM_OP, NULL));
+	test_err_ioctl(EFAULT, self->fd, IOCTL_PRIVCMD_DM_OP, NULL);
 }
 
 TEST_F(dmop, bad_buffer_array_efault)
 {
-	EXPECT_EQ(-EFAULT, privcmd_dm_op(self->fd, self->g.domid, 1, (void *)16));
+	test_err_privcmd_dm_op(EFAULT, self->fd, self->g.domid, 1, (void *)16);
 }
 
 TEST_F(dmop, bad_buffer_pointer_efault)
 {
 	struct privcmd_dm_op_buf buf = { .uptr = (void *)4096, .size = sizeof(struct xen_dm_op) };
 
-	EXPECT_EQ(-EFAULT, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_err_privcmd_dm_op(EFAULT, self->fd, self->g.domid, 1, &buf);
 	buf.uptr = (void *)-4096L;	/* kernel address */
-	EXPECT_EQ(-EFAULT, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_err_privcmd_dm_op(EFAULT, self->fd, self->g.domid, 1, &buf);
 }
 
 /* Upstream pins nothing for an empty page-aligned buffer and says EFAULT. */
@@ -183,7 +176,7 @@ TEST_F(dmop, empty_buffer_efault)
 {
 	struct privcmd_dm_op_buf buf = { .uptr = NULL, .size = 0 };
 
-	EXPECT_EQ(-EFAULT, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_err_privcmd_dm_op(EFAULT, self->fd, self->g.domid, 1, &buf);
 }
 
 TEST_F(dmop, too_many_buffers_e2big)
@@ -197,9 +190,9 @@ TEST_F(dmop, too_many_buffers_e2big)
 	ASSERT_NE(NULL, bufs);
 	for (long i = 0; i <= max; i++)
 		bufs[i] = (struct privcmd_dm_op_buf){ .uptr = &op, .size = sizeof(op) };
-	EXPECT_EQ(-E2BIG, privcmd_dm_op(self->fd, self->g.domid, max + 1, bufs));
+	test_err_privcmd_dm_op(E2BIG, self->fd, self->g.domid, max + 1, bufs);
 	/* At the limit the driver passes it on: Xen takes at most 2 buffers. */
-	EXPECT_EQ(-E2BIG, privcmd_dm_op(self->fd, self->g.domid, max, bufs));
+	test_err_privcmd_dm_op(E2BIG, self->fd, self->g.domid, max, bufs);
 	free(bufs);
 }
 
@@ -214,7 +207,7 @@ TEST_F(dmop, buffer_too_large_e2big)
 	ASSERT_NE(NULL, mem);
 	((struct xen_dm_op *)mem)->op = XEN_DMOP_nr_vcpus;
 	buf = (struct privcmd_dm_op_buf){ .uptr = mem, .size = max + 1 };
-	EXPECT_EQ(-E2BIG, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_err_privcmd_dm_op(E2BIG, self->fd, self->g.domid, 1, &buf);
 	free(mem);
 }
 
@@ -227,14 +220,15 @@ TEST_F(dmop, limits_follow_module_parameters)
 		{ .uptr = &op, .size = sizeof(op) },
 	};
 
+	/* EXPECT, not ASSERT, between the writes: the parameters must be put back. */
 	ASSERT_EQ(0, write_param("dm_op_max_nr_bufs", 1));
-	EXPECT_EQ(-E2BIG, privcmd_dm_op(self->fd, self->g.domid, 2, bufs));
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 1, bufs));
+	test_err_privcmd_dm_op(E2BIG, self->fd, self->g.domid, 2, bufs);
+	EXPECT_EQ(0, _test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, bufs));
 	ASSERT_EQ(0, write_param("dm_op_max_nr_bufs", 16));
 	ASSERT_EQ(0, write_param("dm_op_buf_max_size", 8));
-	EXPECT_EQ(-E2BIG, privcmd_dm_op(self->fd, self->g.domid, 1, bufs));
+	test_err_privcmd_dm_op(E2BIG, self->fd, self->g.domid, 1, bufs);
 	ASSERT_EQ(0, write_param("dm_op_buf_max_size", 4096));
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 1, bufs));
+	test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, bufs);
 }
 
 /* ---- Xen's answers, passed through unchanged ---- */
@@ -243,25 +237,24 @@ TEST_F(dmop, nonexistent_domain_esrch)
 {
 	uint32_t vcpus;
 
-	EXPECT_EQ(-ESRCH, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_NONE, &vcpus));
+	test_err_dmop_nr_vcpus(ESRCH, self->fd, PC_DOMID_NONE, &vcpus);
 }
 
 TEST_F(dmop, own_domain_eperm)
 {
 	uint32_t vcpus;
 
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, 0, &vcpus));
+	test_err_dmop_nr_vcpus(EPERM, self->fd, 0, &vcpus);
 }
 
 TEST_F(dmop, unknown_op_eopnotsupp)
 {
-	EXPECT_EQ(-EOPNOTSUPP, privcmd_dmop_raw(self->fd, self->g.domid, 1000,
-						sizeof(struct xen_dm_op)));
+	test_err_dmop_raw(EOPNOTSUPP, self->fd, self->g.domid, 1000, sizeof(struct xen_dm_op));
 }
 
 TEST_F(dmop, short_op_buffer_efault)
 {
-	EXPECT_EQ(-EFAULT, privcmd_dmop_raw(self->fd, self->g.domid, XEN_DMOP_nr_vcpus, 4));
+	test_err_dmop_raw(EFAULT, self->fd, self->g.domid, XEN_DMOP_nr_vcpus, 4);
 }
 
 TEST_F(dmop, three_buffers_xen_e2big)
@@ -273,7 +266,7 @@ TEST_F(dmop, three_buffers_xen_e2big)
 		{ .uptr = &op, .size = sizeof(op) },
 	};
 
-	EXPECT_EQ(-E2BIG, privcmd_dm_op(self->fd, self->g.domid, 3, bufs));
+	test_err_privcmd_dm_op(E2BIG, self->fd, self->g.domid, 3, bufs);
 }
 
 /*
@@ -291,7 +284,7 @@ TEST_F(dmop, read_only_input_buffer)
 	op->op = XEN_DMOP_set_isa_irq_level;
 	op->u.set_isa_irq_level.isa_irq = 4;
 	ASSERT_EQ(0, mprotect(op, getpagesize(), PROT_READ));
-	rc = privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
+	rc = _test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, &buf);
 	if (xen_env_ours()) {
 		EXPECT_EQ(0, rc);
 	} else {
@@ -317,11 +310,11 @@ TEST_F(dmop, written_back_buffer_must_be_writable)
 	op->u.map_mem_type_to_ioreq_server.id = 0xfff0;	/* no such server */
 	op->u.map_mem_type_to_ioreq_server.type = HVMMEM_ioreq_server;
 	ASSERT_EQ(0, mprotect(op, getpagesize(), PROT_READ));
-	EXPECT_EQ(-EFAULT, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	test_err_privcmd_dm_op(EFAULT, self->fd, self->g.domid, 1, &buf);
 	/* Writable, Xen's own answer comes back: no such server. */
 	ASSERT_EQ(0, mprotect(op, getpagesize(), PROT_READ | PROT_WRITE));
-	EXPECT_NE(-EFAULT, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
-	EXPECT_GT(0, privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	EXPECT_NE(-EFAULT, _test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
+	EXPECT_GT(0, _test_cmd_privcmd_dm_op(self->fd, self->g.domid, 1, &buf));
 	munmap(op, getpagesize());
 }
 

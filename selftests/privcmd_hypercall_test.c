@@ -16,8 +16,7 @@
 #include <xenctrl.h>
 
 #include "kselftest_harness.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, PRIVCMDBUF_NODE, NULL };
 
@@ -29,19 +28,18 @@ FIXTURE(privcmd) {
 
 FIXTURE_SETUP(privcmd)
 {
-	self->fd = privcmd_open();
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PRIVCMD_NODE, strerror(-self->fd));
+	test_fixture_setup(.privcmd = &self->fd);
 }
 
 FIXTURE_TEARDOWN(privcmd)
 {
-	close(self->fd);
+	test_fixture_teardown(.privcmd = &self->fd);
 }
 
 TEST_F(privcmd, xen_version_reports_4_17)
 {
-	EXPECT_EQ(XEN_4_17, privcmd_hypercall(self->fd, __HYPERVISOR_xen_version,
-					      XENVER_version, 0, 0, 0, 0));
+	EXPECT_EQ(XEN_4_17, test_cmd_privcmd_hypercall(self->fd, __HYPERVISOR_xen_version,
+							XENVER_version, 0, 0, 0, 0));
 }
 
 /* Xen writes into a /dev/xen/hypercall page; libxenctrl must agree with it. */
@@ -56,8 +54,8 @@ TEST_F(privcmd, xen_extraversion_through_hypercall_buffer)
 	buf = mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE, MAP_SHARED, bfd, 0);
 	ASSERT_NE(MAP_FAILED, buf);
 	memset(buf, 0x5a, sizeof(xen_extraversion_t));
-	EXPECT_EQ(0, privcmd_hypercall(self->fd, __HYPERVISOR_xen_version, XENVER_extraversion,
-				       (uintptr_t)buf, 0, 0, 0));
+	EXPECT_EQ(0, test_cmd_privcmd_hypercall(self->fd, __HYPERVISOR_xen_version,
+						XENVER_extraversion, (uintptr_t)buf, 0, 0, 0));
 	xch = xc_interface_open(NULL, NULL, 0);
 	ASSERT_NE(NULL, xch);
 	ASSERT_EQ(0, xc_version(xch, XENVER_extraversion, &lib));
@@ -70,31 +68,31 @@ TEST_F(privcmd, xen_extraversion_through_hypercall_buffer)
 
 TEST_F(privcmd, hypercall_unknown_op_is_xens_enosys)
 {
-	EXPECT_EQ(-ENOSYS, privcmd_hypercall(self->fd, 63, 0, 0, 0, 0, 0));
+	test_err_privcmd_hypercall(ENOSYS, self->fd, 63, 0, 0, 0, 0, 0);
 }
 
 TEST_F(privcmd, hypercall_bad_argument_pointer_efault)
 {
-	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_HYPERCALL, NULL));
-	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_HYPERCALL, (void *)16));
+	test_err_ioctl(EFAULT, self->fd, IOCTL_PRIVCMD_HYPERCALL, NULL);
+	test_err_ioctl(EFAULT, self->fd, IOCTL_PRIVCMD_HYPERCALL, (void *)16);
 }
 
 /* Xen's own EFAULT when the pointer inside the hypercall is bad. */
 TEST_F(privcmd, hypercall_bad_buffer_is_xens_efault)
 {
-	EXPECT_EQ(-EFAULT, privcmd_hypercall(self->fd, __HYPERVISOR_xen_version,
-					     XENVER_extraversion, 16, 0, 0, 0));
+	test_err_privcmd_hypercall(EFAULT, self->fd, __HYPERVISOR_xen_version, XENVER_extraversion,
+				   16, 0, 0, 0);
 }
 
 TEST_F(privcmd, unknown_ioctl_enotty)
 {
 	struct privcmd_hypercall call = { .op = __HYPERVISOR_xen_version };
 
-	EXPECT_EQ(-ENOTTY, privcmd_ioctl(self->fd, _IOC(_IOC_NONE, 'P', 99, 0), NULL));
-	EXPECT_EQ(-ENOTTY, privcmd_ioctl(self->fd, _IOC(_IOC_NONE, 'Q', 0, sizeof(call)), &call));
+	test_err_ioctl(ENOTTY, self->fd, _IOC(_IOC_NONE, 'P', 99, 0), NULL);
+	test_err_ioctl(ENOTTY, self->fd, _IOC(_IOC_NONE, 'Q', 0, sizeof(call)), &call);
 	/* The right number with the wrong size or direction is another command. */
-	EXPECT_EQ(-ENOTTY, privcmd_ioctl(self->fd, _IOC(_IOC_NONE, 'P', 0, 8), &call));
-	EXPECT_EQ(-ENOTTY, privcmd_ioctl(self->fd, _IOWR('P', 0, struct privcmd_hypercall), &call));
+	test_err_ioctl(ENOTTY, self->fd, _IOC(_IOC_NONE, 'P', 0, 8), &call);
+	test_err_ioctl(ENOTTY, self->fd, _IOWR('P', 0, struct privcmd_hypercall), &call);
 }
 
 /* 6.12's IRQFD (8), IOEVENTFD (9) and PCIDEV_GET_GSI (10): out of scope. */
@@ -107,7 +105,7 @@ TEST_F(privcmd, irqfd_ioeventfd_not_implemented)
 	};
 
 	for (unsigned int i = 0; i < 3; i++) {
-		long rc = privcmd_ioctl(self->fd, cmds[i], NULL);
+		long rc = _test_cmd_ioctl(self->fd, cmds[i], NULL);
 
 		if (xen_env_ours()) {
 			EXPECT_EQ(-ENOTTY, rc);
@@ -137,9 +135,9 @@ TEST(proc_xen_privcmd_is_this_driver)
 	int fd = open("/proc/xen/privcmd", O_RDWR | O_CLOEXEC);
 
 	ASSERT_LE(0, fd) TH_LOG("/proc/xen/privcmd: %s", strerror(errno));
-	EXPECT_EQ(XEN_4_17, privcmd_hypercall(fd, __HYPERVISOR_xen_version, XENVER_version,
-					      0, 0, 0, 0));
-	EXPECT_EQ(-ENOTTY, privcmd_ioctl(fd, _IOC(_IOC_NONE, 'P', 99, 0), NULL));
+	EXPECT_EQ(XEN_4_17, test_cmd_privcmd_hypercall(fd, __HYPERVISOR_xen_version,
+							XENVER_version, 0, 0, 0, 0));
+	test_err_ioctl(ENOTTY, fd, _IOC(_IOC_NONE, 'P', 99, 0), NULL);
 	EXPECT_EQ(0, access("/sys/module/xen_privcmd/holders/xenfs", F_OK));
 	close(fd);
 }
@@ -246,9 +244,9 @@ TEST_F(hcbuf, child_hypercall_into_buffer)
 	if (!pid) {
 		int fd = privcmd_open();
 
-		_exit(fd < 0 || privcmd_hypercall(fd, __HYPERVISOR_xen_version,
-						   XENVER_capabilities, (uintptr_t)buf,
-						   0, 0, 0) != 0);
+		_exit(fd < 0 || _test_cmd_privcmd_hypercall(fd, __HYPERVISOR_xen_version,
+							     XENVER_capabilities, (uintptr_t)buf,
+							     0, 0, 0) != 0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);

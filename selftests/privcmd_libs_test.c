@@ -17,8 +17,7 @@
 #include <xen/hvm/ioreq.h>
 
 #include "kselftest_harness.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, PRIVCMDBUF_NODE, NULL };
 
@@ -30,11 +29,7 @@ FIXTURE(libs) {
 
 FIXTURE_SETUP(libs)
 {
-	int err = xen_guest_create(&self->g, 256);
-
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
-	err = xen_guest_create(&self->other, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->g, &self->other });
 	self->dmod = xendevicemodel_open(NULL, 0);
 	ASSERT_NE(NULL, self->dmod);
 	self->fmem = xenforeignmemory_open(NULL, 0);
@@ -47,8 +42,7 @@ FIXTURE_TEARDOWN(libs)
 		xenforeignmemory_close(self->fmem);
 	if (self->dmod)
 		xendevicemodel_close(self->dmod);
-	xen_guest_destroy(&self->other);
-	xen_guest_destroy(&self->g);
+	test_fixture_teardown(.guests = { &self->g, &self->other });
 }
 
 TEST_F(libs, devicemodel_ops)

@@ -19,20 +19,20 @@
 #include <xenctrl.h>
 
 #include "kselftest_harness.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, NULL };
 
 static long version(int fd)
 {
-	return privcmd_hypercall(fd, __HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
+	return _test_cmd_privcmd_hypercall(fd, __HYPERVISOR_xen_version, XENVER_version,
+					   0, 0, 0, 0);
 }
 
 static int dmop(int fd, unsigned int dom)
 {
 	uint32_t vcpus = 0;
-	int rc = privcmd_dmop_nr_vcpus(fd, dom, &vcpus);
+	int rc = _test_cmd_dmop_nr_vcpus(fd, dom, &vcpus);
 
 	return rc ? rc : (vcpus == 1 ? 0 : -EBADMSG);
 }
@@ -46,7 +46,7 @@ static int map_batch_v2(int fd, unsigned int dom)
 
 	if (!p)
 		return -ENOMEM;
-	rc = privcmd_mmapbatch_v2(fd, dom, p, 1, &gfn, &err);
+	rc = _test_cmd_privcmd_mmapbatch_v2(fd, dom, p, 1, &gfn, &err);
 	if (!rc && err)
 		rc = err;
 	munmap(p, getpagesize());
@@ -61,7 +61,7 @@ static int map_batch_v1(int fd, unsigned int dom)
 
 	if (!p)
 		return -ENOMEM;
-	rc = privcmd_mmapbatch_v1(fd, dom, p, 1, &gfn);
+	rc = _test_cmd_privcmd_mmapbatch(fd, dom, p, 1, &gfn);
 	if (!rc && gfn)
 		rc = -EBADMSG;	/* an error flag was or'ed in */
 	munmap(p, getpagesize());
@@ -77,7 +77,7 @@ static int map_v0(int fd, unsigned int dom)
 	if (!p)
 		return -ENOMEM;
 	e.va = (uintptr_t)p;
-	rc = privcmd_mmap_v0(fd, dom, &e, 1);
+	rc = _test_cmd_privcmd_mmap(fd, dom, &e, 1);
 	munmap(p, getpagesize());
 	return rc;
 }
@@ -89,7 +89,7 @@ static int resource_size(int fd, unsigned int dom)
 		.dom = dom, .type = XENMEM_resource_grant_table,
 		.id = XENMEM_resource_grant_table_id_shared,
 	};
-	int rc = privcmd_mmap_resource(fd, &r);
+	int rc = _test_cmd_privcmd_mmap_resource(fd, &r);
 
 	return rc ? rc : (r.num ? 0 : -EBADMSG);
 }
@@ -106,7 +106,7 @@ static int resource_map(int fd, unsigned int dom)
 	if (!p)
 		return -ENOMEM;
 	r.addr = (uintptr_t)p;
-	rc = privcmd_mmap_resource(fd, &r);
+	rc = _test_cmd_privcmd_mmap_resource(fd, &r);
 	munmap(p, getpagesize());
 	return rc;
 }
@@ -132,21 +132,12 @@ FIXTURE(restrict) {
 
 FIXTURE_SETUP(restrict)
 {
-	int err;
-
-	self->fd = privcmd_open();
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PRIVCMD_NODE, strerror(-self->fd));
-	err = xen_guest_create(&self->g, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
-	err = xen_guest_create(&self->other, 256);
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.privcmd = &self->fd, .guests = { &self->g, &self->other });
 }
 
 FIXTURE_TEARDOWN(restrict)
 {
-	xen_guest_destroy(&self->other);
-	xen_guest_destroy(&self->g);
-	close(self->fd);
+	test_fixture_teardown(.privcmd = &self->fd, .guests = { &self->g, &self->other });
 }
 
 /* MMAP does not exist on an auto-translated dom0: its row answers that, always. */
@@ -175,7 +166,7 @@ TEST_F(restrict, matrix)
 	EXPECT_EQ(-EPERM, dmop(self->fd, 0)) TH_LOG("DM_OP dom0 before: Xen's EPERM");
 	EXPECT_EQ(4 << 16 | 17, version(self->fd));
 
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
 
 	EXPECT_EQ(-EPERM, version(self->fd)) TH_LOG("HYPERCALL after restrict");
 	for (unsigned int i = 0; i < NR_TARGETED; i++) {
@@ -193,11 +184,11 @@ TEST_F(restrict, matrix)
 
 TEST_F(restrict, same_domain_again_ok_other_einval)
 {
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
-	EXPECT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(self->fd, self->other.domid));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(self->fd, 0));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(self->fd, PC_DOMID_INVALID));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
+	test_err_privcmd_restrict(EINVAL, self->fd, self->other.domid);
+	test_err_privcmd_restrict(EINVAL, self->fd, 0);
+	test_err_privcmd_restrict(EINVAL, self->fd, PC_DOMID_INVALID);
 	/* Nothing lifted it. */
 	EXPECT_EQ(-EPERM, dmop(self->fd, self->other.domid));
 	EXPECT_EQ(0, dmop(self->fd, self->g.domid));
@@ -205,7 +196,7 @@ TEST_F(restrict, same_domain_again_ok_other_einval)
 
 TEST_F(restrict, bad_pointer_efault)
 {
-	EXPECT_EQ(-EFAULT, privcmd_ioctl(self->fd, IOCTL_PRIVCMD_RESTRICT, NULL));
+	test_err_ioctl(EFAULT, self->fd, IOCTL_PRIVCMD_RESTRICT, NULL);
 	EXPECT_EQ(4 << 16 | 17, version(self->fd));
 }
 
@@ -215,10 +206,10 @@ TEST_F(restrict, other_files_unaffected)
 	int fd2 = privcmd_open();
 
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
 	EXPECT_EQ(4 << 16 | 17, version(fd2));
 	EXPECT_EQ(0, dmop(fd2, self->other.domid));
-	EXPECT_EQ(0, privcmd_restrict(fd2, self->other.domid));
+	test_cmd_privcmd_restrict(fd2, self->other.domid);
 	EXPECT_EQ(0, dmop(self->fd, self->g.domid));
 	EXPECT_EQ(-EPERM, dmop(self->fd, self->other.domid));
 	close(fd2);
@@ -229,10 +220,10 @@ TEST_F(restrict, dup_shares_it)
 	int fd2 = dup(self->fd);
 
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, privcmd_restrict(fd2, self->g.domid));
+	test_cmd_privcmd_restrict(fd2, self->g.domid);
 	EXPECT_EQ(-EPERM, version(self->fd));
 	EXPECT_EQ(-EPERM, dmop(self->fd, self->other.domid));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(self->fd, self->other.domid));
+	test_err_privcmd_restrict(EINVAL, self->fd, self->other.domid);
 	close(fd2);
 	EXPECT_EQ(-EPERM, version(self->fd));
 }
@@ -245,18 +236,18 @@ TEST_F(restrict, fork_shares_it)
 
 	ASSERT_LE(0, pid);
 	if (!pid)
-		_exit(privcmd_restrict(self->fd, self->g.domid) ? 1 : 0);
+		_exit(_test_cmd_privcmd_restrict(self->fd, self->g.domid) ? 1 : 0);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	EXPECT_EQ(-EPERM, version(self->fd));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(self->fd, self->other.domid));
+	test_err_privcmd_restrict(EINVAL, self->fd, self->other.domid);
 
 	/* And a child of a restricted parent cannot escape it. */
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid)
 		_exit(version(self->fd) == -EPERM &&
-		      privcmd_restrict(self->fd, self->other.domid) == -EINVAL &&
+		      _test_cmd_privcmd_restrict(self->fd, self->other.domid) == -EINVAL &&
 		      dmop(self->fd, self->other.domid) == -EPERM ? 0 : 1);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -304,14 +295,14 @@ TEST_F(restrict, scm_rights_shares_it)
 	int sv[2], fd2;
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
 	ASSERT_EQ(0, send_fd(sv[0], self->fd));
 	fd2 = recv_fd(sv[1]);
 	ASSERT_LE(0, fd2);
 	EXPECT_EQ(-EPERM, version(fd2));
 	EXPECT_EQ(-EPERM, dmop(fd2, self->other.domid));
 	EXPECT_EQ(0, dmop(fd2, self->g.domid));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(fd2, self->other.domid));
+	test_err_privcmd_restrict(EINVAL, fd2, self->other.domid);
 	close(fd2);
 
 	/* The receiver restricting an unrestricted file restricts the sender's. */
@@ -321,7 +312,7 @@ TEST_F(restrict, scm_rights_shares_it)
 	ASSERT_EQ(0, send_fd(sv[0], self->fd));
 	fd2 = recv_fd(sv[1]);
 	ASSERT_LE(0, fd2);
-	EXPECT_EQ(0, privcmd_restrict(fd2, self->other.domid));
+	test_cmd_privcmd_restrict(fd2, self->other.domid);
 	EXPECT_EQ(-EPERM, dmop(self->fd, self->g.domid));
 	close(fd2);
 	close(sv[0]);
@@ -341,12 +332,12 @@ TEST_F(restrict, reserved_domids_einval)
 		int rc;
 
 		ASSERT_LE(0, fd);
-		rc = privcmd_restrict(fd, reserved[i]);
+		rc = _test_cmd_privcmd_restrict(fd, reserved[i]);
 		if (xen_env_ours()) {
 			EXPECT_EQ(-EINVAL, rc) TH_LOG("domid 0x%x", reserved[i]);
 			/* Still unrestricted: the refusal changed nothing. */
 			EXPECT_EQ(4 << 16 | 17, version(fd));
-			EXPECT_EQ(0, privcmd_restrict(fd, self->g.domid));
+			EXPECT_EQ(0, _test_cmd_privcmd_restrict(fd, self->g.domid));
 		} else {
 			EXPECT_EQ(0, rc) TH_LOG("domid 0x%x", reserved[i]);
 			privcmd_diff("RESTRICT to reserved domid 0x%x: in-tree 0 (%s), xen-dmop -EINVAL",
@@ -359,12 +350,12 @@ TEST_F(restrict, reserved_domids_einval)
 
 TEST_F(restrict, zero_buffer_probe_on_restricted_file)
 {
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->g.domid));
-	EXPECT_EQ(0, privcmd_dm_op(self->fd, self->g.domid, 0, NULL));
+	test_cmd_privcmd_restrict(self->fd, self->g.domid);
+	test_cmd_privcmd_dm_op(self->fd, self->g.domid, 0, NULL);
 	if (xen_env_ours()) {
-		EXPECT_EQ(0, privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL));
+		test_cmd_privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL);
 	} else {
-		EXPECT_EQ(-EPERM, privcmd_dm_op(self->fd, PC_DOMID_INVALID, 0, NULL));
+		test_err_privcmd_dm_op(EPERM, self->fd, PC_DOMID_INVALID, 0, NULL);
 		privcmd_diff("DM_OP num=0 probe (dom=DOMID_INVALID) on a restricted file: in-tree -EPERM, xen-dmop 0");
 	}
 }
@@ -384,7 +375,7 @@ static void *race_restrict(void *arg)
 	struct racer *r = arg;
 
 	pthread_barrier_wait(r->start);
-	r->rc = privcmd_restrict(r->fd, r->domid);
+	r->rc = _test_cmd_privcmd_restrict(r->fd, r->domid);
 	return NULL;
 }
 
@@ -451,7 +442,7 @@ TEST_F_TIMEOUT(race, concurrent_restricts_one_winner, 300)
 		for (unsigned int d = 100; d < 200 + RACE_THREADS; d++) {
 			if (d > 100 && d < 200)
 				continue;
-			if (!privcmd_restrict(fd, d)) {
+			if (!_test_cmd_privcmd_restrict(fd, d)) {
 				EXPECT_EQ(0U, winner) TH_LOG("restricted to %u and %u", winner, d);
 				winner = d;
 			}

@@ -27,9 +27,8 @@
 #include <uapi/xen/evtchn.h>
 
 #include "kselftest_harness.h"
-#include "lib/audit_util.h"
-#include "lib/evtchn_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 
 static const char *const nodes[] = { EVTCHN_NODE, NULL };
 
@@ -69,12 +68,12 @@ static void *churn_binder(void *arg)
 		if (p < MAX_PORT)
 			atomic_store(&c->bound[p], true);
 		atomic_fetch_add(&c->binds, 1);
-		if (evtchn_notify(c->helper, q))
+		if (_test_cmd_evtchn_notify(c->helper, q))
 			atomic_fetch_add(&c->errors, 1);
 		/* Leave some reports for the reader, unbind others under it. */
 		if (i % 3)
 			usleep(200);
-		if (evtchn_unbind(c->fd, p) || evtchn_unbind(c->helper, q))
+		if (_test_cmd_evtchn_unbind(c->fd, p) || _test_cmd_evtchn_unbind(c->helper, q))
 			atomic_fetch_add(&c->errors, 1);
 	}
 	atomic_store(&c->stop, true);
@@ -145,15 +144,15 @@ TEST(bind_unbind_while_reading_and_polling)
 	EXPECT_LT(0, atomic_load(&c->reads));
 	EXPECT_EQ(0, atomic_load(&c->stray));
 	if (evtchn_ours()) {
-		EXPECT_EQ(0, evtchn_fdinfo(c->fd, "evtchn.ports"));
-		EXPECT_EQ(0, evtchn_fdinfo(c->fd, "evtchn.pending"));
+		EXPECT_EQ(0, fdinfo_num(0, c->fd, "evtchn.ports"));
+		EXPECT_EQ(0, fdinfo_num(0, c->fd, "evtchn.pending"));
 	}
 	/* Still works afterwards. */
 	{
 		uint32_t p, q, got = 0;
 
 		ASSERT_EQ(0, evtchn_loopback(c->fd, c->helper, &p, &q));
-		ASSERT_EQ(0, evtchn_notify(c->helper, q));
+		test_cmd_evtchn_notify(c->helper, q);
 		EXPECT_EQ(1, evtchn_read_ports(c->fd, &got, 1, 2000));
 		EXPECT_EQ(p, got);
 	}
@@ -217,11 +216,11 @@ TEST(stalled_argument_blocks_nothing)
 	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
 	EXPECT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
 
-	EXPECT_EQ(1, audit_fdinfo_count(st.fd, "flags:"));
+	EXPECT_EQ(1, fdinfo_has(0, st.fd, "flags"));
 	if (evtchn_ours()) {
-		EXPECT_EQ(0, evtchn_fdinfo(st.fd, "evtchn.ports"));
-		EXPECT_EQ(-ENOTCONN, evtchn_notify(st.fd, 1));
-		EXPECT_EQ(0, evtchn_reset(st.fd));
+		EXPECT_EQ(0, fdinfo_num(0, st.fd, "evtchn.ports"));
+		test_err_evtchn_notify(ENOTCONN, st.fd, 1);
+		EXPECT_EQ(0, _test_cmd_evtchn_reset(st.fd));
 	} else {
 		evtchn_diff("an ioctl stalled on its argument holds the file's lock: the other "
 			    "ioctls of the file wait for it (not called here)");
@@ -235,7 +234,7 @@ TEST(stalled_argument_blocks_nothing)
 	pthread_join(t, NULL);
 	EXPECT_LE(0, st.rc) TH_LOG("bind: %s", strerror(-st.rc));
 	if (st.rc >= 0) {
-		EXPECT_EQ(0, evtchn_unbind(st.fd, st.rc));
+		EXPECT_EQ(0, _test_cmd_evtchn_unbind(st.fd, st.rc));
 	}
 	close(uffd);
 	close(st.fd);
@@ -262,14 +261,14 @@ static void *guest_binder(void *arg)
 	struct restrict_race *r = arg;
 
 	for (int i = 0; !atomic_load(&r->stop); i = (i + 1) % GUEST_PORTS) {
-		int p = evtchn_bind_interdomain(r->fd, r->guest, r->guest_ports[i]);
+		int p = _test_cmd_evtchn_bind_interdomain(r->fd, r->guest, r->guest_ports[i]);
 
 		if (p < 0) {
 			atomic_fetch_add(&r->errors, 1);
 			continue;
 		}
 		atomic_fetch_add(&r->guest_binds, 1);
-		if (evtchn_unbind(r->fd, p))
+		if (_test_cmd_evtchn_unbind(r->fd, p))
 			atomic_fetch_add(&r->errors, 1);
 	}
 	return NULL;
@@ -282,7 +281,7 @@ static void *dom0_binder(void *arg)
 
 	while (!atomic_load(&r->stop)) {
 		bool late = atomic_load(&r->restricted);
-		int p = evtchn_bind_unbound(r->fd, 0);
+		int p = _test_cmd_evtchn_bind_unbound_port(r->fd, 0);
 
 		if (p == -EACCES) {
 			atomic_fetch_add(&r->refused, 1);
@@ -294,7 +293,7 @@ static void *dom0_binder(void *arg)
 			continue;
 		}
 		atomic_fetch_add(late ? &r->dom0_late_ok : &r->dom0_early, 1);
-		if (evtchn_unbind(r->fd, p))
+		if (_test_cmd_evtchn_unbind(r->fd, p))
 			atomic_fetch_add(&r->errors, 1);
 	}
 	return NULL;
@@ -306,14 +305,12 @@ FIXTURE(restrict) {
 
 FIXTURE_SETUP(restrict)
 {
-	int err = xen_guest_create(&self->g, 256);
-
-	ASSERT_EQ(0, err) TH_LOG("xen_guest_create: %s", strerror(-err));
+	test_fixture_setup(.guests = { &self->g });
 }
 
 FIXTURE_TEARDOWN(restrict)
 {
-	xen_guest_destroy(&self->g);
+	test_fixture_teardown(.guests = { &self->g });
 }
 
 TEST_F(restrict, restrict_while_binding)
@@ -332,7 +329,7 @@ TEST_F(restrict, restrict_while_binding)
 	ASSERT_EQ(0, pthread_create(&t[2], NULL, dom0_binder, &r));
 	for (int i = 0; i < 5000 && atomic_load(&r.dom0_early) < 20; i++)
 		usleep(1000);
-	ASSERT_EQ(0, evtchn_restrict(r.fd, self->g.domid));
+	test_cmd_evtchn_restrict_domid(r.fd, self->g.domid);
 	atomic_store(&r.restricted, true);
 	for (int i = 0; i < 5000 && atomic_load(&r.refused_late) < 20; i++)
 		usleep(1000);
@@ -349,8 +346,8 @@ TEST_F(restrict, restrict_while_binding)
 	EXPECT_LE(20, atomic_load(&r.refused_late));
 	EXPECT_LT(0, atomic_load(&r.guest_binds));
 	if (evtchn_ours()) {
-		EXPECT_EQ(atomic_load(&r.refused), evtchn_fdinfo(r.fd, "evtchn.denied"));
-		EXPECT_EQ(0, evtchn_fdinfo(r.fd, "evtchn.ports"));
+		EXPECT_EQ(atomic_load(&r.refused), fdinfo_num(0, r.fd, "evtchn.denied"));
+		EXPECT_EQ(0, fdinfo_num(0, r.fd, "evtchn.ports"));
 	}
 	/* The guest's ports are free again for the next binder. */
 	for (int i = 0; i < GUEST_PORTS; i++) {
@@ -382,7 +379,8 @@ static void *static_binder(void *arg)
 	struct static_race *r = arg;
 
 	for (int i = 0; i < STATIC_ROUNDS; i++) {
-		int p = evtchn_bind_interdomain(r->binder, r->guest, r->guest_ports[i % GUEST_PORTS]);
+		int p = _test_cmd_evtchn_bind_interdomain(r->binder, r->guest,
+							  r->guest_ports[i % GUEST_PORTS]);
 
 		if (p < 0) {
 			atomic_fetch_add(&r->errors, 1);
@@ -390,7 +388,7 @@ static void *static_binder(void *arg)
 		}
 		atomic_store(&r->last, p);
 		atomic_fetch_add(&r->binds, 1);
-		if (evtchn_unbind(r->binder, p))
+		if (_test_cmd_evtchn_unbind(r->binder, p))
 			atomic_fetch_add(&r->errors, 1);
 	}
 	atomic_store(&r->stop, true);
@@ -412,7 +410,7 @@ static void *static_sniper(void *arg)
 		int base = atomic_load(&r->last);
 
 		for (int d = 0; d < STATIC_SPREAD; d++) {
-			int rc = evtchn_bind_static(r->sniper, base + d);
+			int rc = _test_cmd_evtchn_bind_static(r->sniper, base + d);
 
 			atomic_fetch_add(&r->shots, 1);
 			if (rc == want)
@@ -438,16 +436,17 @@ TEST_F(restrict, static_binds_against_a_binding_file)
 	r.sniper = evtchn_open(0);
 	ASSERT_LE(0, r.binder);
 	ASSERT_LE(0, r.sniper);
-	ASSERT_EQ(0, evtchn_restrict(r.binder, self->g.domid));
-	ASSERT_EQ(0, evtchn_restrict(r.sniper, self->g.domid));
+	test_cmd_evtchn_restrict_domid(r.binder, self->g.domid);
+	test_cmd_evtchn_restrict_domid(r.sniper, self->g.domid);
 	for (int i = 0; i < GUEST_PORTS; i++) {
 		r.guest_ports[i] = evtchn_xen_alloc_unbound(self->g.domid, 0);
 		ASSERT_LE(0, r.guest_ports[i]);
 	}
 	/* A first bind names the range of local ports the sniper aims at. */
-	atomic_store(&r.last, evtchn_bind_interdomain(r.binder, r.guest, r.guest_ports[0]));
+	atomic_store(&r.last,
+		     _test_cmd_evtchn_bind_interdomain(r.binder, r.guest, r.guest_ports[0]));
 	ASSERT_LE(0, atomic_load(&r.last));
-	ASSERT_EQ(0, evtchn_unbind(r.binder, atomic_load(&r.last)));
+	test_cmd_evtchn_unbind(r.binder, atomic_load(&r.last));
 
 	ASSERT_EQ(0, pthread_create(&t[0], NULL, static_binder, &r));
 	ASSERT_EQ(0, pthread_create(&t[1], NULL, static_sniper, &r));
@@ -461,10 +460,10 @@ TEST_F(restrict, static_binds_against_a_binding_file)
 	EXPECT_EQ(STATIC_ROUNDS, atomic_load(&r.binds));
 	EXPECT_LT(0, atomic_load(&r.shots));
 	EXPECT_EQ(atomic_load(&r.shots), atomic_load(&r.refused));
-	EXPECT_EQ(0, evtchn_fdinfo(r.binder, "evtchn.ports"));
-	EXPECT_EQ(0, evtchn_fdinfo(r.sniper, "evtchn.ports"));
+	EXPECT_EQ(0, fdinfo_num(0, r.binder, "evtchn.ports"));
+	EXPECT_EQ(0, fdinfo_num(0, r.sniper, "evtchn.ports"));
 	if (evtchn_kernel_has_static()) {
-		EXPECT_EQ(atomic_load(&r.shots), evtchn_fdinfo(r.sniper, "evtchn.denied"));
+		EXPECT_EQ(atomic_load(&r.shots), fdinfo_num(0, r.sniper, "evtchn.denied"));
 	}
 	/* Every guest port is free again: nothing half-bound stayed behind. */
 	for (int i = 0; i < GUEST_PORTS; i++) {

@@ -25,8 +25,8 @@
 
 #include "kselftest_harness.h"
 #include "lib/audit_util.h"
-#include "lib/privcmd_util.h"
-#include "lib/xen_env.h"
+#include "lib/fixture.h"
+#include "lib/proc_files.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, NULL };
 
@@ -40,25 +40,15 @@ FIXTURE(race) {
 
 FIXTURE_SETUP(race)
 {
-	int err;
-
 	self->page = getpagesize();
-	self->fd = privcmd_open();
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", PRIVCMD_NODE, strerror(-self->fd));
-	err = xen_guest_create(&self->a, 256);
-	ASSERT_EQ(0, err) TH_LOG("guest a: %s", strerror(-err));
-	err = xen_guest_create(&self->b, 256);
-	ASSERT_EQ(0, err) TH_LOG("guest b: %s", strerror(-err));
+	test_fixture_setup(.privcmd = &self->fd, .guests = { &self->a, &self->b });
 }
 
 FIXTURE_TEARDOWN(race)
 {
 	if (self->tracing)
 		audit_trace_stop(&self->t);
-	xen_guest_destroy(&self->a);
-	xen_guest_destroy(&self->b);
-	if (self->fd >= 0)
-		close(self->fd);
+	test_fixture_teardown(.privcmd = &self->fd, .guests = { &self->a, &self->b });
 }
 
 static void sleep_ms(long ms)
@@ -117,12 +107,12 @@ static int restrict_call(struct restrict_race *r, int kind, unsigned int dom)
 
 	switch (kind) {
 	case WORK_DM_OP:
-		return privcmd_dmop_nr_vcpus(r->fd, dom, &vcpus);
+		return _test_cmd_dmop_nr_vcpus(r->fd, dom, &vcpus);
 	case WORK_MAP:
 		area = privcmd_map_area(r->fd, 1);
 		if (!area)
 			return -ENOMEM;
-		rc = privcmd_mmapbatch_v2(r->fd, dom, area, 1, &gfn, &err);
+		rc = _test_cmd_privcmd_mmapbatch_v2(r->fd, dom, area, 1, &gfn, &err);
 		if (!rc && err)
 			rc = err;
 		munmap(area, r->page);
@@ -132,7 +122,7 @@ static int restrict_call(struct restrict_race *r, int kind, unsigned int dom)
 		struct privcmd_mmap_resource q = { .dom = dom,
 						   .type = XENMEM_resource_grant_table };
 
-		return privcmd_mmap_resource(r->fd, &q);
+		return _test_cmd_privcmd_mmap_resource(r->fd, &q);
 	}
 	}
 }
@@ -242,7 +232,7 @@ static void restrict_race_run(struct __test_metadata *_metadata, FIXTURE_DATA(ra
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, restrict_worker, &w[i]));
 	}
 	EXPECT_TRUE(wait_calls(&r, 60));
-	ASSERT_EQ(0, privcmd_restrict(self->fd, self->a.domid));
+	test_cmd_privcmd_restrict(self->fd, self->a.domid);
 	atomic_store(&r.restricted, true);
 	EXPECT_TRUE(wait_calls(&r, 60));
 	atomic_store(&r.stop, true);
@@ -262,7 +252,7 @@ static void restrict_race_run(struct __test_metadata *_metadata, FIXTURE_DATA(ra
 		return;
 	}
 	/* Every refusal is counted. */
-	ASSERT_EQ(0, audit_query(self->fd, &q));
+	test_cmd_privcmd_audit_query(self->fd, &q);
 	EXPECT_EQ((uint64_t)atomic_load(&r.denied), q.denied[PRIVCMD_DENIED_DOMID]);
 	text = audit_trace_read(&self->t);
 	ASSERT_NE(NULL, text);
@@ -307,7 +297,7 @@ TEST_F(race, concurrent_restricts_one_winner)
 			if (!pids[i]) {
 				unsigned int dom = i & 1 ? self->b.domid : self->a.domid;
 
-				_exit(privcmd_restrict(fd, dom) ? 1 : 0);
+				_exit(_test_cmd_privcmd_restrict(fd, dom) ? 1 : 0);
 			}
 		}
 		for (int i = 0; i < 6; i++) {
@@ -353,14 +343,15 @@ static void *close_worker(void *arg)
 		int rc;
 
 		if (i & 1) {
-			rc = privcmd_dmop_nr_vcpus(c->fd, c->dom, &vcpus);
+			rc = _test_cmd_dmop_nr_vcpus(c->fd, c->dom, &vcpus);
 		} else {
 			area = mmap(NULL, 32 * c->page, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
 			if (area == MAP_FAILED) {
 				rc = -errno;
 				area = NULL;
 			} else {
-				rc = privcmd_mmapbatch_v2(c->fd, c->dom, area, 32, gfns, err);
+				rc = _test_cmd_privcmd_mmapbatch_v2(c->fd, c->dom, area, 32, gfns,
+								    err);
 			}
 		}
 		if (area)
@@ -396,7 +387,7 @@ TEST_F(race, close_during_calls)
 	{
 		uint32_t vcpus = 0;
 
-		EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->a.domid, &vcpus));
+		EXPECT_EQ(0, _test_cmd_dmop_nr_vcpus(self->fd, self->a.domid, &vcpus));
 		EXPECT_EQ(1U, vcpus);
 	}
 }
@@ -421,8 +412,8 @@ static void *unmap_filler(void *arg)
 	for (int i = 0; i < UNMAP_PAGES; i++)
 		gfns[i] = 100 + i;
 	while (!atomic_load(&u->stop)) {
-		int rc = privcmd_mmapbatch_v2(u->fd, u->dom, atomic_load(&u->area), UNMAP_PAGES,
-					      gfns, err);
+		int rc = _test_cmd_privcmd_mmapbatch_v2(u->fd, u->dom, atomic_load(&u->area),
+							UNMAP_PAGES, gfns, err);
 
 		/* EINVAL: gone, not ours any more, or already filled. */
 		if (!rc)
@@ -463,7 +454,7 @@ TEST_F(race, munmap_during_mmapbatch)
 	EXPECT_LT(0, atomic_load(&u.ok));
 	munmap(atomic_load(&u.area), UNMAP_PAGES * self->page);
 	if (xen_env_ours()) {
-		EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+		EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
 	}
 }
 
@@ -481,13 +472,13 @@ static void *busy_worker(void *arg)
 		uint32_t vcpus;
 
 		if (i & 1) {
-			privcmd_dmop_nr_vcpus(cfg[0], cfg[1], &vcpus);
+			_test_cmd_dmop_nr_vcpus(cfg[0], cfg[1], &vcpus);
 		} else {
 			void *a = privcmd_map_area(cfg[0], 128);
 
 			/* Mapped and left mapped: the kill tears it down. */
 			if (a)
-				privcmd_mmapbatch_v2(cfg[0], cfg[1], a, 128, gfns, err);
+				_test_cmd_privcmd_mmapbatch_v2(cfg[0], cfg[1], a, 128, gfns, err);
 		}
 	}
 	return NULL;
@@ -519,7 +510,7 @@ TEST_F(race, killed_mid_call)
 			if (own[0] >= 0) {
 				pthread_create(&t, NULL, busy_worker, own);
 				sleep_ms(round);
-				privcmd_restrict(own[0], self->a.domid);
+				_test_cmd_privcmd_restrict(own[0], self->a.domid);
 			}
 			for (;;)
 				pause();
@@ -530,12 +521,12 @@ TEST_F(race, killed_mid_call)
 		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	}
 	if (xen_env_ours()) {
-		EXPECT_EQ(0, audit_fdinfo_num(self->fd, "privcmd.mapped_pages"));
+		EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.mapped_pages"));
 	}
 	{
 		uint32_t vcpus = 0;
 
-		EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, self->a.domid, &vcpus));
+		EXPECT_EQ(0, _test_cmd_dmop_nr_vcpus(self->fd, self->a.domid, &vcpus));
 		EXPECT_EQ(1U, vcpus);
 	}
 	/* No foreign mapping is left to keep the guest alive as a zombie. */

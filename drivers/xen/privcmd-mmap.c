@@ -67,7 +67,8 @@ static_assert(XEN_PFN_PER_PAGE == 1,
  *	by mmap().
  * @filled: a filling ioctl claimed it (set under mmap_lock, read without).
  * @nr_mapped: foreign frames mapped so far (changed under mmap_lock).
- * @nr_pages: number of entries of @pages.
+ * @nr_pages: pages claimed by the filling ioctl, from the start (and the
+ *	number of entries of @pages).
  * @pages: auto-translated dom0 only (else NULL): the local pages.
  * @rcu: get_unmapped_area() looks mappings up under RCU.
  */
@@ -117,7 +118,6 @@ static int privcmd_mapping_alloc_pages(struct privcmd_mapping *map, unsigned lon
 		return -ENOMEM;
 	}
 	map->pages = pages;
-	map->nr_pages = nr;
 	atomic_long_add(nr, &privcmd_live.local_pages);
 	return 0;
 }
@@ -146,6 +146,7 @@ static int privcmd_vma_claim(struct vm_area_struct *vma, unsigned long nr_pages)
 		if (err)
 			return err;
 	}
+	map->nr_pages = nr_pages;
 	WRITE_ONCE(map->filled, true);
 	atomic_long_inc(&privcmd_live.mappings);
 	return 0;
@@ -427,6 +428,24 @@ static bool privcmd_range_is_mapped(struct vm_area_struct *vma, unsigned long ad
 }
 
 /*
+ * A retry fills holes left by paged-out frames, nothing else, and only in the
+ * pages claimed: MMAP_RESOURCE claims just those of the frames it maps, and on
+ * an auto-translated dom0 a batch past them would index past @map->pages.
+ */
+static bool privcmd_batch_retry_ok(struct vm_area_struct *vma, unsigned long addr,
+				   unsigned long nr_pages)
+{
+	struct privcmd_mapping *map = vma->vm_private_data;
+	unsigned long first = (addr - vma->vm_start) >> PAGE_SHIFT;
+
+	if (addr & ~PAGE_MASK || nr_pages > vma_pages(vma) - first)
+		return false;
+	if (first + nr_pages > map->nr_pages)
+		return false;
+	return !privcmd_range_is_mapped(vma, addr, nr_pages << PAGE_SHIFT);
+}
+
+/*
  * Map the frames; per-frame results land in @errs. Returns 0 or a negative
  * errno for a failure of the request itself. Caller holds mmap_lock.
  */
@@ -451,11 +470,8 @@ static int privcmd_batch_map(struct privcmd_batch *b, xen_pfn_t *gfns, int *errs
 		rc = privcmd_vma_claim(vma, vma_pages(vma));
 		if (rc)
 			return rc;
-	} else {
-		/* A retry fills holes left by paged-out frames, nothing else. */
-		if (b->addr & ~PAGE_MASK || len > vma->vm_end - b->addr ||
-		    privcmd_range_is_mapped(vma, b->addr, len))
-			return -EINVAL;
+	} else if (!privcmd_batch_retry_ok(vma, b->addr, nr_pages)) {
+		return -EINVAL;
 	}
 	map = vma->vm_private_data;
 	if (map->pages)

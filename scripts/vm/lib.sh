@@ -27,14 +27,33 @@ unload_xen_drivers() {
 # sched_switch and sched_wakeup) and the last disabled one stops it, and each
 # time the scheduler's jump labels are live-patched while the other vCPU runs
 # them: under QEMU's multi-threaded TCG that can leave a stale int3 in the
-# other vCPU's translated code and kill dom0 ("Oops: int3",
-# Documentation/dev-tools/testing.rst). With one event enabled for good in an
-# instance of its own, the tests' enabling and disabling of our events only
-# patch our modules' sites, which no other CPU runs at that moment.
+# other vCPU's translated code and kill or hang dom0 ("Oops: int3", a soft
+# lockup in text_poke_bp(); Documentation/dev-tools/testing.rst). With one
+# event enabled for good in an instance of its own, the tests' enabling and
+# disabling of our events only patch our modules' sites, which no other CPU
+# runs at that moment. The pin is itself such a patch: it is made while
+# CPU 1 is offline, so that no other vCPU runs the sites being patched.
 pin_task_name_recording() {
 	local pin=/sys/kernel/tracing/instances/dmop-pin
-	mkdir -p "$pin" && echo 1 >"$pin/events/mce/mce_record/enable" ||
-		{ echo "init: cannot pin task-name recording in $pin"; return 1; }
+	local cpu1=/sys/devices/system/cpu/cpu1/online offline=0 rc=0
+
+	if [ -w "$cpu1" ] && [ "$(cat "$cpu1")" = 1 ]; then
+		if echo 0 >"$cpu1"; then
+			offline=1
+		else
+			echo "init: cannot take CPU 1 offline to pin task-name recording"
+			rc=1
+		fi
+	fi
+	if [ "$rc" = 0 ]; then
+		mkdir -p "$pin" && echo 1 >"$pin/events/mce/mce_record/enable" ||
+			{ echo "init: cannot pin task-name recording in $pin"; rc=1; }
+	fi
+	if [ "$offline" = 1 ] && ! echo 1 >"$cpu1"; then
+		echo "init: cannot bring CPU 1 back online"
+		rc=1
+	fi
+	return "$rc"
 }
 
 # Leak checks on a kernel with kmemleak (the debug kernel; scripts/debug-kernel/):

@@ -56,25 +56,10 @@ FIXTURE_TEARDOWN(qemu)
 		close(self->fd[i]);
 }
 
-/* A counter of QEMU's fdinfo for its fd @qfd, or -1. */
+/* A counter of QEMU's fdinfo for its fd @qfd (lib/proc_files.h: >= 0, or -errno). */
 static long long qemu_fdinfo(int qfd, const char *key)
 {
-	char path[64], line[512];
-	size_t klen = strlen(key);
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", qemu_pid, qfd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			v = strtoll(line + klen + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
+	return fdinfo_num(qemu_pid, qfd, key);
 }
 
 /* An 8-byte DMOP with sub-op @op to QEMU's guest: 0 or errno. */
@@ -114,7 +99,9 @@ TEST_F(qemu, dm_op_outside_the_allowlist_denied_and_counted)
 		long long denied = qemu_fdinfo(self->qfd[i], "privcmd.denied.allowlist");
 		long long dm_denied = qemu_fdinfo(self->qfd[i], "privcmd.dm_ops_denied");
 
-		ASSERT_LE(0, denied);
+		ASSERT_LE(0, denied) TH_LOG("QEMU fd %d: %s", self->qfd[i], strerror((int)-denied));
+		ASSERT_LE(0, dm_denied) TH_LOG("QEMU fd %d: %s", self->qfd[i],
+					       strerror((int)-dm_denied));
 		EXPECT_EQ(EPERM, short_dm_op(self->fd[i], op)) TH_LOG("sub-op %d", op);
 		EXPECT_EQ(denied + 1, qemu_fdinfo(self->qfd[i], "privcmd.denied.allowlist"));
 		EXPECT_EQ(dm_denied + 1, qemu_fdinfo(self->qfd[i], "privcmd.dm_ops_denied"));

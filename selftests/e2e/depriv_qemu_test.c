@@ -314,40 +314,44 @@ TEST_F(depriv, new_open_as_qemu_uid_denied)
 	}
 }
 
+struct restrict_line {
+	const char *key;
+	long val;
+	bool driver_keys;
+};
+
+static int restrict_line(const char *key, const char *val, void *arg)
+{
+	struct restrict_line *r = arg;
+	long long n;
+
+	if (strcmp(key, "pos") && strcmp(key, "flags") && strcmp(key, "mnt_id") &&
+	    strcmp(key, "ino"))
+		r->driver_keys = true;
+	if (!strcmp(key, r->key))
+		r->val = !strcmp(val, "none") ? -3 : kv_parse_num(val, &n) ? -4 : n;
+	return 0;
+}
+
 /*
- * fdinfo_restrict() - read /proc/QEMU/fdinfo/@qfd.
+ * fdinfo_restrict() - read /proc/QEMU/fdinfo/@qfd (lib/proc_files.h).
  * @qfd: the fd number inside QEMU.
  * @key: the driver's key, "privcmd.restricted_domid" or "evtchn.restricted_domid".
  * @driver_keys: set to whether the driver adds any line of its own (beyond
  *	the VFS's pos, flags, mnt_id and ino).
  *
- * Return: the domid the key shows, -3 for "none", -1 when the key is
- * absent, -2 when the file is unreadable.
+ * Return: the domid the key shows, -3 for "none", -4 for anything else
+ * than a decimal or "none", -1 when the key is absent, -2 when the file
+ * is unreadable (or not "key: value" lines).
  */
 static long fdinfo_restrict(int qfd, const char *key, bool *driver_keys)
 {
-	char path[64], line[256], val[32];
-	size_t klen = strlen(key);
-	long ret = -1;
-	FILE *f;
+	struct restrict_line r = { .key = key, .val = -1 };
 
-	*driver_keys = false;
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", qemu_pid, qfd);
-	f = fopen(path, "r");
-	if (!f)
-		return -2;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "pos:", 4) && strncmp(line, "flags:", 6) &&
-		    strncmp(line, "mnt_id:", 7) && strncmp(line, "ino:", 4))
-			*driver_keys = true;
-		if (strncmp(line, key, klen) || line[klen] != ':' ||
-		    sscanf(line + klen + 1, "%31s", val) != 1)
-			continue;
-		ret = strcmp(val, "none") ? strtol(val, NULL, 10) : -3;
-		break;
-	}
-	fclose(f);
-	return ret;
+	if (fdinfo_foreach(qemu_pid, qfd, restrict_line, &r))
+		r.val = -2;
+	*driver_keys = r.driver_keys;
+	return r.val;
 }
 
 static void print_diff(const char *node, const char *key)

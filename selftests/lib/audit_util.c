@@ -5,98 +5,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit_util.h"
-
-static FILE *open_fdinfo(int fd)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	return fopen(path, "r");
-}
-
-int audit_fdinfo_str(int fd, const char *key, char *val, size_t len)
-{
-	size_t klen = strlen(key);
-	char line[1024];
-	int rc = -ENOENT;
-	FILE *f = open_fdinfo(fd);
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *v = line + klen + 1;
-
-		if (strncmp(line, key, klen) || line[klen] != ':')
-			continue;
-		v += strspn(v, " \t");
-		v[strcspn(v, "\n")] = '\0';
-		snprintf(val, len, "%s", v);
-		rc = 0;
-		break;
-	}
-	fclose(f);
-	return rc;
-}
-
-long long audit_fdinfo_num(int fd, const char *key)
-{
-	char val[64], *end;
-	long long n;
-
-	if (audit_fdinfo_str(fd, key, val, sizeof(val)) || !val[0])
-		return -1;
-	n = strtoll(val, &end, 10);
-	return *end ? -1 : n;
-}
+#include "proc_files.h"
 
 int audit_fdinfo_dm_op(int fd, const char *name, uint64_t *calls, uint64_t *failures)
 {
-	char key[96], val[64];
-	unsigned long long c, f;
+	char key[96], val[64], *sp;
+	long long c, f;
 	int rc;
 
 	snprintf(key, sizeof(key), "privcmd.dm_op.%s", name);
-	rc = audit_fdinfo_str(fd, key, val, sizeof(val));
+	rc = fdinfo_str(0, fd, key, val, sizeof(val));
 	if (rc)
 		return rc;
-	if (sscanf(val, "%llu %llu", &c, &f) != 2)
+	sp = strchr(val, ' ');
+	if (!sp)
+		return -EINVAL;
+	*sp = '\0';
+	if (kv_parse_num(val, &c) || kv_parse_num(sp + 1, &f))
 		return -EINVAL;
 	*calls = c;
 	*failures = f;
 	return 0;
-}
-
-int audit_fdinfo_count(int fd, const char *prefix)
-{
-	char line[1024];
-	int n = 0;
-	FILE *f = open_fdinfo(fd);
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, prefix, strlen(prefix));
-	fclose(f);
-	return n;
-}
-
-int audit_allowlist(int fd, uint64_t allowed)
-{
-	struct privcmd_dm_op_allowlist a = { .size = sizeof(a), .allowed = allowed };
-
-	return ioctl(fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &a) ? -errno : 0;
-}
-
-int audit_query(int fd, struct privcmd_audit_query *q)
-{
-	memset(q, 0, sizeof(*q));
-	q->size = sizeof(*q);
-	return ioctl(fd, IOCTL_PRIVCMD_AUDIT_QUERY, q) ? -errno : 0;
 }
 
 static int write_file(const char *path, const char *s)

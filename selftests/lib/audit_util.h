@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers for the audit selftests: fdinfo keys of our drivers, a private
- * tracefs instance to read our tracepoints, and the audit ioctls.
+ * Helpers for the audit selftests: the DMOP counter lines of privcmd's
+ * fdinfo and a private tracefs instance to read our tracepoints. (The
+ * audit ioctls are in privcmd_util.h, the fdinfo parser in proc_files.h.)
  */
 #ifndef XEN_DMOP_SELFTEST_AUDIT_UTIL_H
 #define XEN_DMOP_SELFTEST_AUDIT_UTIL_H
@@ -10,25 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <uapi/xen/privcmd.h>
-
 /*
- * The value of "@key:" in /proc/self/fdinfo/@fd copied into @val (tab
- * after the colon skipped, newline stripped): 0, -ENOENT without such a
- * key, or -errno.
+ * audit_fdinfo_dm_op() - the line "privcmd.dm_op.<@name>:\t<calls> <failures>"
+ * of our own @fd's fdinfo (lib/proc_files.h parses it), strictly: two
+ * decimals (kv_parse_num()) separated by one space, nothing else.
+ * Return: 0, -ENOENT without the line, -EINVAL when it is not so, or -errno.
  */
-int audit_fdinfo_str(int fd, const char *key, char *val, size_t len);
-/* The same as a number, or -1 when the key is absent or not a number. */
-long long audit_fdinfo_num(int fd, const char *key);
-/* "privcmd.dm_op.<name>: <calls> <failures>": 0, or -ENOENT without the line. */
 int audit_fdinfo_dm_op(int fd, const char *name, uint64_t *calls, uint64_t *failures);
-/* How many lines of the fdinfo start with @prefix. */
-int audit_fdinfo_count(int fd, const char *prefix);
-
-/* IOCTL_PRIVCMD_DM_OP_ALLOWLIST with a v1 struct: 0 or -errno. */
-int audit_allowlist(int fd, uint64_t allowed);
-/* IOCTL_PRIVCMD_AUDIT_QUERY into @q (size set to v1): 0 or -errno. */
-int audit_query(int fd, struct privcmd_audit_query *q);
 
 /**
  * struct audit_trace - a private tracefs instance (its own ring buffer),

@@ -59,57 +59,67 @@ static int xioctl(int fd, unsigned long cmd, void *arg)
 	return rc < 0 ? -errno : rc;
 }
 
-int evtchn_bind_virq(int fd, unsigned int virq)
+#define NOTE(cmd, fmt, ...) test_cmd_note(#cmd, "fd %ld" fmt, fd, ##__VA_ARGS__)
+
+int _test_cmd_evtchn_bind_virq(int fd, unsigned int virq)
 {
 	struct ioctl_evtchn_bind_virq a = { .virq = virq };
 
+	NOTE(IOCTL_EVTCHN_BIND_VIRQ, ", virq %ld", virq);
 	return xioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &a);
 }
 
-int evtchn_bind_interdomain(int fd, unsigned int dom, unsigned int port)
+int _test_cmd_evtchn_bind_interdomain(int fd, unsigned int dom, unsigned int port)
 {
 	struct ioctl_evtchn_bind_interdomain a = { .remote_domain = dom, .remote_port = port };
 
+	NOTE(IOCTL_EVTCHN_BIND_INTERDOMAIN, ", dom %ld, port %ld", dom, port);
 	return xioctl(fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &a);
 }
 
-int evtchn_bind_unbound(int fd, unsigned int dom)
+int _test_cmd_evtchn_bind_unbound_port(int fd, unsigned int dom)
 {
 	struct ioctl_evtchn_bind_unbound_port a = { .remote_domain = dom };
 
+	NOTE(IOCTL_EVTCHN_BIND_UNBOUND_PORT, ", dom %ld", dom);
 	return xioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &a);
 }
 
-int evtchn_bind_static(int fd, unsigned int port)
+int _test_cmd_evtchn_bind_static(int fd, unsigned int port)
 {
 	struct ioctl_evtchn_bind a = { .port = port };
 
+	NOTE(IOCTL_EVTCHN_BIND_STATIC, ", port %ld", port);
 	return xioctl(fd, IOCTL_EVTCHN_BIND_STATIC, &a);
 }
 
-int evtchn_unbind(int fd, unsigned int port)
+int _test_cmd_evtchn_unbind(int fd, unsigned int port)
 {
 	struct ioctl_evtchn_unbind a = { .port = port };
 
+	NOTE(IOCTL_EVTCHN_UNBIND, ", port %ld", port);
 	return xioctl(fd, IOCTL_EVTCHN_UNBIND, &a);
 }
 
-int evtchn_notify(int fd, unsigned int port)
+int _test_cmd_evtchn_notify(int fd, unsigned int port)
 {
 	struct ioctl_evtchn_notify a = { .port = port };
 
+	NOTE(IOCTL_EVTCHN_NOTIFY, ", port %ld", port);
 	return xioctl(fd, IOCTL_EVTCHN_NOTIFY, &a);
 }
 
-int evtchn_reset(int fd)
+int _test_cmd_evtchn_reset(int fd)
 {
+	NOTE(IOCTL_EVTCHN_RESET, "");
 	return xioctl(fd, IOCTL_EVTCHN_RESET, NULL);
 }
 
-int evtchn_restrict(int fd, unsigned int domid)
+int _test_cmd_evtchn_restrict_domid(int fd, unsigned int domid)
 {
 	struct ioctl_evtchn_restrict_domid a = { .domid = domid };
 
+	NOTE(IOCTL_EVTCHN_RESTRICT_DOMID, ", domid %ld", domid);
 	return xioctl(fd, IOCTL_EVTCHN_RESTRICT_DOMID, &a);
 }
 
@@ -117,12 +127,12 @@ int evtchn_loopback(int a, int b, uint32_t *port_a, uint32_t *port_b)
 {
 	int pa, pb;
 
-	pa = evtchn_bind_unbound(a, 0);
+	pa = _test_cmd_evtchn_bind_unbound_port(a, 0);
 	if (pa < 0)
 		return pa;
-	pb = evtchn_bind_interdomain(b, 0, pa);
+	pb = _test_cmd_evtchn_bind_interdomain(b, 0, pa);
 	if (pb < 0) {
-		evtchn_unbind(a, pa);
+		_test_cmd_evtchn_unbind(a, pa);
 		return pb;
 	}
 	*port_a = pa;
@@ -163,28 +173,6 @@ int evtchn_unmask(int fd, uint32_t port)
 	if (n < 0)
 		return -errno;
 	return n == sizeof(port) ? 0 : -EIO;
-}
-
-long evtchn_fdinfo(int fd, const char *key)
-{
-	char path[64], line[128];
-	size_t klen = strlen(key);
-	long val = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			if (sscanf(line + klen + 1, "%ld", &val) != 1)
-				val = -1;
-			break;
-		}
-	}
-	fclose(f);
-	return val;
 }
 
 int evtchn_xen_status(uint32_t dom, uint32_t port, uint32_t *peer_dom,

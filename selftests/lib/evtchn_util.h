@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers for the /dev/xen/evtchn selftests: thin ioctl wrappers that return
- * the port (>= 0) or -errno, so a test can assert on either in one line.
+ * Helpers for the /dev/xen/evtchn selftests: the ioctls in three layers
+ * (test_cmd.h): _test_cmd_evtchn_X() raw, returning the port (>= 0, the
+ * binds) or 0, or -errno; test_cmd_evtchn_X() asserting success (and
+ * giving the port); test_err_evtchn_X(errno, ...) expecting that errno.
  */
 #ifndef XEN_DMOP_SELFTEST_EVTCHN_UTIL_H
 #define XEN_DMOP_SELFTEST_EVTCHN_UTIL_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "test_cmd.h"
 
 #define EVTCHN_NODE "/dev/xen/evtchn"
 
@@ -26,14 +30,47 @@ bool evtchn_kernel_has_static(void);
 /* open(EVTCHN_NODE, O_RDWR | O_CLOEXEC | extra_flags): fd or -errno. */
 int evtchn_open(int extra_flags);
 
-int evtchn_bind_virq(int fd, unsigned int virq);
-int evtchn_bind_interdomain(int fd, unsigned int dom, unsigned int port);
-int evtchn_bind_unbound(int fd, unsigned int dom);
-int evtchn_bind_static(int fd, unsigned int port);
-int evtchn_unbind(int fd, unsigned int port);
-int evtchn_notify(int fd, unsigned int port);
-int evtchn_reset(int fd);
-int evtchn_restrict(int fd, unsigned int domid);
+/* The binds: the new local port, or -errno. */
+int _test_cmd_evtchn_bind_virq(int fd, unsigned int virq);
+#define test_cmd_evtchn_bind_virq(...) test_cmd_val(_test_cmd_evtchn_bind_virq(__VA_ARGS__))
+#define test_err_evtchn_bind_virq(e, ...) test_err(e, _test_cmd_evtchn_bind_virq(__VA_ARGS__))
+
+int _test_cmd_evtchn_bind_interdomain(int fd, unsigned int dom, unsigned int port);
+#define test_cmd_evtchn_bind_interdomain(...) \
+	test_cmd_val(_test_cmd_evtchn_bind_interdomain(__VA_ARGS__))
+#define test_err_evtchn_bind_interdomain(e, ...) \
+	test_err(e, _test_cmd_evtchn_bind_interdomain(__VA_ARGS__))
+
+int _test_cmd_evtchn_bind_unbound_port(int fd, unsigned int dom);
+#define test_cmd_evtchn_bind_unbound_port(...) \
+	test_cmd_val(_test_cmd_evtchn_bind_unbound_port(__VA_ARGS__))
+#define test_err_evtchn_bind_unbound_port(e, ...) \
+	test_err(e, _test_cmd_evtchn_bind_unbound_port(__VA_ARGS__))
+
+/* IOCTL_EVTCHN_BIND_STATIC: 0 or -errno. */
+int _test_cmd_evtchn_bind_static(int fd, unsigned int port);
+#define test_cmd_evtchn_bind_static(...) test_cmd(_test_cmd_evtchn_bind_static(__VA_ARGS__))
+#define test_err_evtchn_bind_static(e, ...) \
+	test_err(e, _test_cmd_evtchn_bind_static(__VA_ARGS__))
+
+/* The rest: 0 or -errno. */
+int _test_cmd_evtchn_unbind(int fd, unsigned int port);
+#define test_cmd_evtchn_unbind(...) test_cmd(_test_cmd_evtchn_unbind(__VA_ARGS__))
+#define test_err_evtchn_unbind(e, ...) test_err(e, _test_cmd_evtchn_unbind(__VA_ARGS__))
+
+int _test_cmd_evtchn_notify(int fd, unsigned int port);
+#define test_cmd_evtchn_notify(...) test_cmd(_test_cmd_evtchn_notify(__VA_ARGS__))
+#define test_err_evtchn_notify(e, ...) test_err(e, _test_cmd_evtchn_notify(__VA_ARGS__))
+
+int _test_cmd_evtchn_reset(int fd);
+#define test_cmd_evtchn_reset(...) test_cmd(_test_cmd_evtchn_reset(__VA_ARGS__))
+#define test_err_evtchn_reset(e, ...) test_err(e, _test_cmd_evtchn_reset(__VA_ARGS__))
+
+int _test_cmd_evtchn_restrict_domid(int fd, unsigned int domid);
+#define test_cmd_evtchn_restrict_domid(...) \
+	test_cmd(_test_cmd_evtchn_restrict_domid(__VA_ARGS__))
+#define test_err_evtchn_restrict_domid(e, ...) \
+	test_err(e, _test_cmd_evtchn_restrict_domid(__VA_ARGS__))
 
 /*
  * A loopback channel inside dom0: @a holds an unbound port offered to dom0,
@@ -52,9 +89,6 @@ int evtchn_read_ports(int fd, uint32_t *ports, int max, int ms);
 
 /* write() @port back (unmask): 0 or -errno. */
 int evtchn_unmask(int fd, uint32_t port);
-
-/* The value of @key in /proc/self/fdinfo/@fd (our driver only), or -1. */
-long evtchn_fdinfo(int fd, const char *key);
 
 /* Xen's view of a dom0 (or any domain's) port: EVTCHNSTAT_*, or -errno. */
 int evtchn_xen_status(uint32_t dom, uint32_t port, uint32_t *peer_dom,

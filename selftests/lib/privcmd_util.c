@@ -23,88 +23,102 @@ int privcmd_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
-long privcmd_ioctl(int fd, unsigned long cmd, void *arg)
+static long sys_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	long rc = ioctl(fd, cmd, arg);
 
 	return rc < 0 ? -errno : rc;
 }
 
-long privcmd_hypercall(int fd, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
-		       uint64_t a3, uint64_t a4)
+long _test_cmd_privcmd_hypercall(int fd, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+				 uint64_t a3, uint64_t a4)
 {
 	struct privcmd_hypercall call = { .op = op, .arg = { a0, a1, a2, a3, a4 } };
 
-	return privcmd_ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
+	test_cmd_note("IOCTL_PRIVCMD_HYPERCALL", "fd %ld, op %ld, %#lx, %#lx, %#lx, %#lx, %#lx",
+		      fd, (long)op, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &call);
 }
 
-int privcmd_restrict(int fd, unsigned int domid)
+int _test_cmd_privcmd_restrict(int fd, unsigned int domid)
 {
 	uint16_t dom = domid;
 
-	return privcmd_ioctl(fd, IOCTL_PRIVCMD_RESTRICT, &dom);
+	test_cmd_note("IOCTL_PRIVCMD_RESTRICT", "fd %ld, domid %ld", fd, dom);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_RESTRICT, &dom);
 }
 
-int privcmd_dm_op(int fd, unsigned int dom, unsigned int num,
-		  const struct privcmd_dm_op_buf *bufs)
+int _test_cmd_privcmd_dm_op(int fd, unsigned int dom, unsigned int num,
+			    const struct privcmd_dm_op_buf *bufs)
 {
 	struct privcmd_dm_op op = { .dom = dom, .num = num, .ubufs = bufs };
 
-	return privcmd_ioctl(fd, IOCTL_PRIVCMD_DM_OP, &op);
+	test_cmd_note("IOCTL_PRIVCMD_DM_OP", "fd %ld, dom %ld, %ld buffers", fd, dom, num);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_DM_OP, &op);
 }
 
-static int dmop1(int fd, unsigned int dom, struct xen_dm_op *op)
+/*
+ * One buffer holding @op, noted as @fmt of fd, dom, @a, @b: the sub-op's
+ * name and the arguments that matter.
+ */
+static int dmop1(int fd, unsigned int dom, struct xen_dm_op *op, const char *fmt, long a, long b)
 {
 	struct privcmd_dm_op_buf buf = { .uptr = op, .size = sizeof(*op) };
+	struct privcmd_dm_op arg = { .dom = dom, .num = 1, .ubufs = &buf };
 
-	return privcmd_dm_op(fd, dom, 1, &buf);
+	test_cmd_note("IOCTL_PRIVCMD_DM_OP", fmt, fd, dom, a, b);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_DM_OP, &arg);
 }
 
-int privcmd_dmop_nr_vcpus(int fd, unsigned int dom, uint32_t *vcpus)
+int _test_cmd_dmop_nr_vcpus(int fd, unsigned int dom, uint32_t *vcpus)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_nr_vcpus };
-	int rc = dmop1(fd, dom, &op);
+	int rc = dmop1(fd, dom, &op, "fd %ld, dom %ld, nr_vcpus", 0, 0);
 
 	if (!rc)
 		*vcpus = op.u.nr_vcpus.vcpus;
 	return rc;
 }
 
-int privcmd_dmop_create_ioreq_server(int fd, unsigned int dom, uint16_t *id)
+int _test_cmd_dmop_create_ioreq_server(int fd, unsigned int dom, uint16_t *id)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_create_ioreq_server };
 	int rc;
 
 	op.u.create_ioreq_server.handle_bufioreq = HVM_IOREQSRV_BUFIOREQ_OFF;
-	rc = dmop1(fd, dom, &op);
+	rc = dmop1(fd, dom, &op, "fd %ld, dom %ld, create_ioreq_server", 0, 0);
 	if (!rc)
 		*id = op.u.create_ioreq_server.id;
 	return rc;
 }
 
-int privcmd_dmop_destroy_ioreq_server(int fd, unsigned int dom, uint16_t id)
+int _test_cmd_dmop_destroy_ioreq_server(int fd, unsigned int dom, uint16_t id)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_destroy_ioreq_server };
 
 	op.u.destroy_ioreq_server.id = id;
-	return dmop1(fd, dom, &op);
+	return dmop1(fd, dom, &op, "fd %ld, dom %ld, destroy_ioreq_server id %ld", id, 0);
 }
 
-int privcmd_dmop_set_isa_irq_level(int fd, unsigned int dom, uint8_t irq, uint8_t level)
+int _test_cmd_dmop_set_isa_irq_level(int fd, unsigned int dom, uint8_t irq, uint8_t level)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_set_isa_irq_level };
 
 	op.u.set_isa_irq_level.isa_irq = irq;
 	op.u.set_isa_irq_level.level = level;
-	return dmop1(fd, dom, &op);
+	return dmop1(fd, dom, &op, "fd %ld, dom %ld, set_isa_irq_level irq %ld level %ld",
+		     irq, level);
 }
 
-int privcmd_dmop_raw(int fd, unsigned int dom, uint32_t opnr, size_t size)
+int _test_cmd_dmop_raw(int fd, unsigned int dom, uint32_t opnr, size_t size)
 {
 	struct xen_dm_op op = { .op = opnr };
 	struct privcmd_dm_op_buf buf = { .uptr = &op, .size = size };
+	struct privcmd_dm_op arg = { .dom = dom, .num = 1, .ubufs = &buf };
 
-	return privcmd_dm_op(fd, dom, 1, &buf);
+	test_cmd_note("IOCTL_PRIVCMD_DM_OP", "fd %ld, dom %ld, op %ld in %ld bytes", fd, dom,
+		      opnr, (long)size);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_DM_OP, &arg);
 }
 
 void *privcmd_map_area(int fd, unsigned long pages)
@@ -114,37 +128,61 @@ void *privcmd_map_area(int fd, unsigned long pages)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-int privcmd_mmapbatch_v2(int fd, unsigned int dom, void *addr, unsigned int num,
-			 const uint64_t *gfns, int *err)
+int _test_cmd_privcmd_mmapbatch_v2(int fd, unsigned int dom, void *addr, unsigned int num,
+				   const uint64_t *gfns, int *err)
 {
 	struct privcmd_mmapbatch_v2 m = {
 		.num = num, .dom = dom, .addr = (uintptr_t)addr, .arr = (const __u64 *)gfns, .err = err,
 	};
 
-	return privcmd_ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &m);
+	test_cmd_note("IOCTL_PRIVCMD_MMAPBATCH_V2", "fd %ld, dom %ld, addr %#lx, %ld frames", fd,
+		      dom, (long)addr, num);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &m);
 }
 
-int privcmd_mmapbatch_v1(int fd, unsigned int dom, void *addr, int num, uint64_t *gfns)
+int _test_cmd_privcmd_mmapbatch(int fd, unsigned int dom, void *addr, int num, uint64_t *gfns)
 {
 	struct privcmd_mmapbatch m = {
 		.num = num, .dom = dom, .addr = (uintptr_t)addr, .arr = (__u64 *)gfns,
 	};
 
-	return privcmd_ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH, &m);
+	test_cmd_note("IOCTL_PRIVCMD_MMAPBATCH", "fd %ld, dom %ld, addr %#lx, %ld frames", fd, dom,
+		      (long)addr, num);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH, &m);
 }
 
-int privcmd_mmap_v0(int fd, unsigned int dom, const struct privcmd_mmap_entry *e, int num)
+int _test_cmd_privcmd_mmap(int fd, unsigned int dom, const struct privcmd_mmap_entry *e, int num)
 {
 	struct privcmd_mmap m = {
 		.num = num, .dom = dom, .entry = (struct privcmd_mmap_entry *)e,
 	};
 
-	return privcmd_ioctl(fd, IOCTL_PRIVCMD_MMAP, &m);
+	test_cmd_note("IOCTL_PRIVCMD_MMAP", "fd %ld, dom %ld, %ld runs", fd, dom, num);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_MMAP, &m);
 }
 
-int privcmd_mmap_resource(int fd, struct privcmd_mmap_resource *r)
+int _test_cmd_privcmd_mmap_resource(int fd, struct privcmd_mmap_resource *r)
 {
-	return privcmd_ioctl(fd, IOCTL_PRIVCMD_MMAP_RESOURCE, r);
+	test_cmd_note("IOCTL_PRIVCMD_MMAP_RESOURCE",
+		      "fd %ld, dom %ld, type %ld, id %ld, idx %ld, %ld frames at %#lx", fd, r->dom,
+		      r->type, r->id, r->idx, r->num, r->addr);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_MMAP_RESOURCE, r);
+}
+
+int _test_cmd_privcmd_dm_op_allowlist(int fd, uint64_t allowed)
+{
+	struct privcmd_dm_op_allowlist a = { .size = sizeof(a), .allowed = allowed };
+
+	test_cmd_note("IOCTL_PRIVCMD_DM_OP_ALLOWLIST", "fd %ld, allowed %#lx", fd, (long)allowed);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_DM_OP_ALLOWLIST, &a);
+}
+
+int _test_cmd_privcmd_audit_query(int fd, struct privcmd_audit_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->size = sizeof(*q);
+	test_cmd_note("IOCTL_PRIVCMD_AUDIT_QUERY", "fd %ld", fd);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_AUDIT_QUERY, q);
 }
 
 static sigjmp_buf sigbus_jmp;

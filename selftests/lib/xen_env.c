@@ -55,6 +55,20 @@ bool xen_env_auto_translated(void)
 	return features & (1UL << XENFEAT_auto_translated_physmap);
 }
 
+bool xen_env_kasan(void)
+{
+	char line[256];
+	bool kasan = false;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return false;
+	while (!kasan && fgets(line, sizeof(line), f))
+		kasan = strstr(line, " kasan_report\n") != NULL;
+	fclose(f);
+	return kasan;
+}
+
 const char *xen_env_privcmd_impl(void)
 {
 	char ver[64] = "";

@@ -27,6 +27,12 @@ void xen_env_require_dom0(const char *const *nodes);
  */
 bool xen_env_auto_translated(void);
 
+/*
+ * Whether dom0 runs a KASAN kernel (the kasan debug flavour): its quarantine
+ * holds freed slab objects for a while, so slab totals do not come back.
+ */
+bool xen_env_kasan(void);
+
 /* Which driver provides /dev/xen/privcmd: "xen-dmop", "in-tree" or "none". */
 const char *xen_env_privcmd_impl(void);
 bool xen_env_ours(void);
