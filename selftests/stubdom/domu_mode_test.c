@@ -32,9 +32,9 @@
 #include <uapi/xen/privcmd.h>
 
 #include "kselftest_harness.h"
-#include "lib/audit_util.h"
 #include "lib/evtchn_util.h"
 #include "lib/privcmd_util.h"
+#include "lib/proc_files.h"
 
 #define HC_XEN_VERSION 17
 #define MODDIR "/lib/modules"
@@ -85,7 +85,7 @@ static int klog_count(const char *needle)
 
 static long xen_version(int fd)
 {
-	return privcmd_hypercall(fd, HC_XEN_VERSION, 0 /* XENVER_version */, 0, 0, 0, 0);
+	return _test_cmd_privcmd_hypercall(fd, HC_XEN_VERSION, 0 /* XENVER_version */, 0, 0, 0, 0);
 }
 
 TEST(no_target)
@@ -98,15 +98,15 @@ TEST(no_target)
 	ASSERT_EQ(0, load("xen-privcmd", ""));
 	fd = privcmd_open();
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(PC_DOMID_IDLE, audit_fdinfo_num(fd, "privcmd.restricted_domid"));
+	EXPECT_EQ(PC_DOMID_IDLE, fdinfo_num(0, fd, "privcmd.restricted_domid"));
 	EXPECT_EQ(-EPERM, xen_version(fd));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(fd, 0, &vcpus));
+	EXPECT_EQ(-EPERM, _test_cmd_dmop_nr_vcpus(fd, 0, &vcpus));
 	area = privcmd_map_area(fd, 1);
 	ASSERT_NE(NULL, area);
-	EXPECT_EQ(-EPERM, privcmd_mmapbatch_v2(fd, 0, area, 1, &gfn, &err));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(fd, 0));
-	EXPECT_EQ(1, audit_fdinfo_num(fd, "privcmd.denied.hypercall"));
-	EXPECT_EQ(2, audit_fdinfo_num(fd, "privcmd.denied.domid"));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmapbatch_v2(fd, 0, area, 1, &gfn, &err));
+	EXPECT_EQ(-EINVAL, _test_cmd_privcmd_restrict(fd, 0));
+	EXPECT_EQ(1, fdinfo_num(0, fd, "privcmd.denied.hypercall"));
+	EXPECT_EQ(2, fdinfo_num(0, fd, "privcmd.denied.domid"));
 	EXPECT_EQ(1, klog_count("no target domain in xenstore, refusing every targeted operation"));
 	munmap(area, getpagesize());
 	close(fd);
@@ -120,12 +120,12 @@ TEST(evtchn_no_target)
 	ASSERT_EQ(0, load("xen-evtchn", ""));
 	fd = evtchn_open(0);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-1, evtchn_fdinfo(fd, "evtchn.restricted_domid")) TH_LOG("\"none\" is not a number");
-	EXPECT_EQ(-1, evtchn_fdinfo(fd, "evtchn.toolstack_domid"));
-	port = evtchn_bind_unbound(fd, 0);
+	EXPECT_EQ(-EINVAL, fdinfo_num(0, fd, "evtchn.restricted_domid")) TH_LOG("\"none\" is not a number");
+	EXPECT_EQ(-ENOENT, fdinfo_num(0, fd, "evtchn.toolstack_domid"));
+	port = _test_cmd_evtchn_bind_unbound_port(fd, 0);
 	EXPECT_LT(0, port);
-	EXPECT_EQ(0, evtchn_unbind(fd, port));
-	EXPECT_EQ(0, evtchn_fdinfo(fd, "evtchn.denied"));
+	EXPECT_EQ(0, _test_cmd_evtchn_unbind(fd, port));
+	EXPECT_EQ(0, fdinfo_num(0, fd, "evtchn.denied"));
 	EXPECT_EQ(0, klog_count("xen-dmop evtchn: stubdomain"));
 	close(fd);
 	EXPECT_EQ(0, unload("xen_evtchn"));
@@ -140,7 +140,7 @@ TEST(unrestricted)
 	ASSERT_EQ(0, load("xen-privcmd", "unrestricted=1"));
 	before = privcmd_open();
 	ASSERT_LE(0, before);
-	EXPECT_EQ(0, audit_fdinfo_str(before, "privcmd.restricted_domid", state, sizeof(state)));
+	EXPECT_EQ(0, fdinfo_str(0, before, "privcmd.restricted_domid", state, sizeof(state)));
 	EXPECT_STREQ("none", state);
 	ver = xen_version(before);
 	EXPECT_LT(0, ver) TH_LOG("xen_version on an unrestricted file: %ld", ver);
@@ -156,14 +156,14 @@ TEST(unrestricted)
 
 	after = privcmd_open();
 	ASSERT_LE(0, after);
-	EXPECT_EQ(PC_DOMID_IDLE, audit_fdinfo_num(after, "privcmd.restricted_domid"));
+	EXPECT_EQ(PC_DOMID_IDLE, fdinfo_num(0, after, "privcmd.restricted_domid"));
 	EXPECT_EQ(-EPERM, xen_version(after));
-	EXPECT_EQ(1, audit_fdinfo_num(after, "privcmd.denied.hypercall"));
+	EXPECT_EQ(1, fdinfo_num(0, after, "privcmd.denied.hypercall"));
 	EXPECT_EQ(1, klog_count("kernel is locked down, parameter \"unrestricted\" ignored"));
 	close(after);
 	after = privcmd_open();
 	ASSERT_LE(0, after);
-	EXPECT_EQ(PC_DOMID_IDLE, audit_fdinfo_num(after, "privcmd.restricted_domid"));
+	EXPECT_EQ(PC_DOMID_IDLE, fdinfo_num(0, after, "privcmd.restricted_domid"));
 	EXPECT_EQ(1, klog_count("kernel is locked down, parameter \"unrestricted\" ignored"))
 		TH_LOG("one line, however many files");
 	close(after);

@@ -41,9 +41,9 @@
 #include <uapi/xen/privcmd.h>
 
 #include "kselftest_harness.h"
-#include "lib/audit_util.h"
 #include "lib/evtchn_util.h"
 #include "lib/privcmd_util.h"
+#include "lib/proc_files.h"
 
 /* Xen's hypercall numbers (public/xen.h). */
 #define HC_MEMORY_OP 12
@@ -62,32 +62,10 @@ static unsigned int env_domid(const char *name)
 	return v && *v ? strtoul(v, NULL, 10) : 0;
 }
 
-/* A /dev/xen/privcmd file's fdinfo value, -1 when absent. */
+/* A value of one of our own files' fdinfo (-ENOENT when absent). */
 static long long pc(int fd, const char *key)
 {
-	return audit_fdinfo_num(fd, key);
-}
-
-/* The same for an fd of another process. */
-static long long fdinfo_of(pid_t pid, int fd, const char *key)
-{
-	size_t klen = strlen(key);
-	char path[64], line[256];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			v = strtoll(line + klen + 1, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	return v;
+	return fdinfo_num(0, fd, key);
 }
 
 /* XENMEM_populate_physmap of one frame of @dom at @gfn, as libxenctrl lays it out. */
@@ -112,13 +90,13 @@ static void populate_init(struct populate *p, unsigned int dom, xen_pfn_t gfn, u
 
 static long populate_direct(int fd, struct populate *p)
 {
-	return privcmd_hypercall(fd, HC_MEMORY_OP, XENMEM_populate_physmap,
+	return _test_cmd_privcmd_hypercall(fd, HC_MEMORY_OP, XENMEM_populate_physmap,
 				 (uintptr_t)&p->res, 0, 0, 0);
 }
 
 static long populate_multicall(int fd, struct populate *p)
 {
-	return privcmd_hypercall(fd, HC_MULTICALL, (uintptr_t)&p->mc, 1, 0, 0, 0);
+	return _test_cmd_privcmd_hypercall(fd, HC_MULTICALL, (uintptr_t)&p->mc, 1, 0, 0, 0);
 }
 
 TEST(environment)
@@ -157,18 +135,18 @@ TEST(qemu_files)
 		target[n] = '\0';
 		if (!strcmp(target, PRIVCMD_NODE)) {
 			nr_privcmd++;
-			EXPECT_EQ(guest, fdinfo_of(qemu_pid, fd, "privcmd.restricted_domid"))
+			EXPECT_EQ(guest, fdinfo_num(qemu_pid, fd, "privcmd.restricted_domid"))
 				TH_LOG("QEMU's privcmd fd %d", fd);
-			EXPECT_EQ(0, fdinfo_of(qemu_pid, fd, "privcmd.denied.hypercall"));
-			EXPECT_EQ(0, fdinfo_of(qemu_pid, fd, "privcmd.denied.domid"));
-			EXPECT_EQ(0, fdinfo_of(qemu_pid, fd, "privcmd.dm_ops_denied"));
+			EXPECT_EQ(0, fdinfo_num(qemu_pid, fd, "privcmd.denied.hypercall"));
+			EXPECT_EQ(0, fdinfo_num(qemu_pid, fd, "privcmd.denied.domid"));
+			EXPECT_EQ(0, fdinfo_num(qemu_pid, fd, "privcmd.dm_ops_denied"));
 		} else if (!strcmp(target, EVTCHN_NODE)) {
 			nr_evtchn++;
-			EXPECT_EQ(guest, fdinfo_of(qemu_pid, fd, "evtchn.restricted_domid"))
+			EXPECT_EQ(guest, fdinfo_num(qemu_pid, fd, "evtchn.restricted_domid"))
 				TH_LOG("QEMU's evtchn fd %d", fd);
-			EXPECT_EQ(0, fdinfo_of(qemu_pid, fd, "evtchn.toolstack_domid"));
-			EXPECT_EQ(0, fdinfo_of(qemu_pid, fd, "evtchn.denied"));
-			EXPECT_LT(0, fdinfo_of(qemu_pid, fd, "evtchn.ports"));
+			EXPECT_EQ(0, fdinfo_num(qemu_pid, fd, "evtchn.toolstack_domid"));
+			EXPECT_EQ(0, fdinfo_num(qemu_pid, fd, "evtchn.denied"));
+			EXPECT_LT(0, fdinfo_num(qemu_pid, fd, "evtchn.ports"));
 		}
 	}
 	closedir(dir);
@@ -201,9 +179,9 @@ FIXTURE_TEARDOWN(privcmd)
 TEST_F(privcmd, restricted_from_open)
 {
 	EXPECT_EQ(guest, pc(self->fd, "privcmd.restricted_domid"));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(self->fd, 0));
-	EXPECT_EQ(-EINVAL, privcmd_restrict(self->fd, second));
-	EXPECT_EQ(0, privcmd_restrict(self->fd, guest));
+	EXPECT_EQ(-EINVAL, _test_cmd_privcmd_restrict(self->fd, 0));
+	EXPECT_EQ(-EINVAL, _test_cmd_privcmd_restrict(self->fd, second));
+	EXPECT_EQ(0, _test_cmd_privcmd_restrict(self->fd, guest));
 	EXPECT_EQ(guest, pc(self->fd, "privcmd.restricted_domid"));
 }
 
@@ -213,18 +191,18 @@ TEST_F(privcmd, hypercalls)
 	struct populate p;
 	long rc;
 
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, HC_XEN_VERSION, 0, 0, 0, 0, 0));
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, HC_DOMCTL, 0, 0, 0, 0, 0));
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, HC_SYSCTL, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_hypercall(self->fd, HC_XEN_VERSION, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_hypercall(self->fd, HC_DOMCTL, 0, 0, 0, 0, 0));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_hypercall(self->fd, HC_SYSCTL, 0, 0, 0, 0, 0));
 	/* the allowed call, in another shape: a larger extent; continuation bits */
 	populate_init(&p, guest, 0x80000, 1);
 	EXPECT_EQ(-EPERM, populate_direct(self->fd, &p));
 	populate_init(&p, guest, 0x80000, 0);
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, HC_MEMORY_OP,
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_hypercall(self->fd, HC_MEMORY_OP,
 					    XENMEM_populate_physmap | (1 << 6),
 					    (uintptr_t)&p.res, 0, 0, 0));
 	/* a multicall of two entries, of another memory_op */
-	EXPECT_EQ(-EPERM, privcmd_hypercall(self->fd, HC_MULTICALL, (uintptr_t)&p.mc, 2, 0, 0, 0));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_hypercall(self->fd, HC_MULTICALL, (uintptr_t)&p.mc, 2, 0, 0, 0));
 	p.mc.args[0] = XENMEM_decrease_reservation;
 	EXPECT_EQ(-EPERM, populate_multicall(self->fd, &p));
 	EXPECT_EQ(7, pc(self->fd, "privcmd.denied.hypercall"));
@@ -261,14 +239,14 @@ TEST_F(privcmd, dm_ops)
 {
 	uint32_t vcpus = 0;
 
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, 0, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, second, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_nr_vcpus(self->fd, PC_DOMID_SELF, &vcpus));
-	EXPECT_EQ(-EPERM, privcmd_dmop_set_isa_irq_level(self->fd, second, 3, 1));
+	EXPECT_EQ(-EPERM, _test_cmd_dmop_nr_vcpus(self->fd, 0, &vcpus));
+	EXPECT_EQ(-EPERM, _test_cmd_dmop_nr_vcpus(self->fd, second, &vcpus));
+	EXPECT_EQ(-EPERM, _test_cmd_dmop_nr_vcpus(self->fd, PC_DOMID_SELF, &vcpus));
+	EXPECT_EQ(-EPERM, _test_cmd_dmop_set_isa_irq_level(self->fd, second, 3, 1));
 	EXPECT_EQ(4, pc(self->fd, "privcmd.denied.domid"));
 	EXPECT_EQ(4, pc(self->fd, "privcmd.dm_ops_denied"));
 	/* the control */
-	EXPECT_EQ(0, privcmd_dmop_nr_vcpus(self->fd, guest, &vcpus));
+	EXPECT_EQ(0, _test_cmd_dmop_nr_vcpus(self->fd, guest, &vcpus));
 	EXPECT_EQ(1U, vcpus);
 	EXPECT_EQ(4, pc(self->fd, "privcmd.denied.domid"));
 }
@@ -282,16 +260,16 @@ TEST_F(privcmd, foreign_mappings)
 	self->area = privcmd_map_area(self->fd, 1);
 	ASSERT_NE(NULL, self->area);
 	e.va = (uintptr_t)self->area;
-	EXPECT_EQ(-EPERM, privcmd_mmapbatch_v2(self->fd, 0, self->area, 1, &gfn, &err));
-	EXPECT_EQ(-EPERM, privcmd_mmapbatch_v2(self->fd, second, self->area, 1, &gfn, &err));
-	EXPECT_EQ(-EPERM, privcmd_mmapbatch_v1(self->fd, 0, self->area, 1, &gfn));
-	EXPECT_EQ(-EPERM, privcmd_mmapbatch_v1(self->fd, second, self->area, 1, &gfn));
-	EXPECT_EQ(-EPERM, privcmd_mmap_v0(self->fd, 0, &e, 1));
-	EXPECT_EQ(-EPERM, privcmd_mmap_v0(self->fd, second, &e, 1));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmapbatch_v2(self->fd, 0, self->area, 1, &gfn, &err));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmapbatch_v2(self->fd, second, self->area, 1, &gfn, &err));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmapbatch(self->fd, 0, self->area, 1, &gfn));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmapbatch(self->fd, second, self->area, 1, &gfn));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmap(self->fd, 0, &e, 1));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmap(self->fd, second, &e, 1));
 	EXPECT_EQ(6, pc(self->fd, "privcmd.denied.domid"));
 	EXPECT_EQ(0, pc(self->fd, "privcmd.mapped_pages"));
 	/* the control: the guest's frame 0, read through the mapping */
-	EXPECT_EQ(0, privcmd_mmapbatch_v2(self->fd, guest, self->area, 1, &gfn, &err));
+	EXPECT_EQ(0, _test_cmd_privcmd_mmapbatch_v2(self->fd, guest, self->area, 1, &gfn, &err));
 	EXPECT_EQ(0, err);
 	EXPECT_FALSE(privcmd_read_sigbus(self->area));
 	EXPECT_EQ(1, pc(self->fd, "privcmd.mapped_pages"));
@@ -306,17 +284,17 @@ TEST_F(privcmd, resource_mappings)
 	ASSERT_NE(NULL, self->area);
 	r.addr = (uintptr_t)self->area;
 	r.dom = 0;
-	EXPECT_EQ(-EPERM, privcmd_mmap_resource(self->fd, &r));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmap_resource(self->fd, &r));
 	r.dom = second;
-	EXPECT_EQ(-EPERM, privcmd_mmap_resource(self->fd, &r));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmap_resource(self->fd, &r));
 	r.type = XENMEM_resource_ioreq_server;
 	r.dom = 0;
-	EXPECT_EQ(-EPERM, privcmd_mmap_resource(self->fd, &r));
+	EXPECT_EQ(-EPERM, _test_cmd_privcmd_mmap_resource(self->fd, &r));
 	EXPECT_EQ(3, pc(self->fd, "privcmd.denied.domid"));
 	/* the control: the guest's grant table reaches Xen and maps */
 	r.type = XENMEM_resource_grant_table;
 	r.dom = guest;
-	EXPECT_EQ(0, privcmd_mmap_resource(self->fd, &r));
+	EXPECT_EQ(0, _test_cmd_privcmd_mmap_resource(self->fd, &r));
 	EXPECT_EQ(3, pc(self->fd, "privcmd.denied.domid"));
 }
 
@@ -338,47 +316,47 @@ FIXTURE_TEARDOWN(evtchn)
 /* The guest and the toolstack's domain, from open(). */
 TEST_F(evtchn, restricted_from_open)
 {
-	EXPECT_EQ(guest, evtchn_fdinfo(self->fd, "evtchn.restricted_domid"));
-	EXPECT_EQ(0, evtchn_fdinfo(self->fd, "evtchn.toolstack_domid"));
-	EXPECT_EQ(0, evtchn_fdinfo(self->fd, "evtchn.denied"));
+	EXPECT_EQ(guest, pc(self->fd, "evtchn.restricted_domid"));
+	EXPECT_EQ(0, pc(self->fd, "evtchn.toolstack_domid"));
+	EXPECT_EQ(0, pc(self->fd, "evtchn.denied"));
 }
 
 TEST_F(evtchn, third_domain)
 {
 	int port;
 
-	EXPECT_EQ(-EACCES, evtchn_bind_interdomain(self->fd, second, 1));
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, second));
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, PC_DOMID_SELF));
-	EXPECT_EQ(-EACCES, evtchn_bind_virq(self->fd, VIRQ_DEBUG));
+	EXPECT_EQ(-EACCES, _test_cmd_evtchn_bind_interdomain(self->fd, second, 1));
+	EXPECT_EQ(-EACCES, _test_cmd_evtchn_bind_unbound_port(self->fd, second));
+	EXPECT_EQ(-EACCES, _test_cmd_evtchn_bind_unbound_port(self->fd, PC_DOMID_SELF));
+	EXPECT_EQ(-EACCES, _test_cmd_evtchn_bind_virq(self->fd, VIRQ_DEBUG));
 	if (evtchn_kernel_has_static()) {
-		EXPECT_EQ(-EACCES, evtchn_bind_static(self->fd, 1));
-		EXPECT_EQ(5, evtchn_fdinfo(self->fd, "evtchn.denied"));
+		EXPECT_EQ(-EACCES, _test_cmd_evtchn_bind_static(self->fd, 1));
+		EXPECT_EQ(5, pc(self->fd, "evtchn.denied"));
 	} else {
-		EXPECT_EQ(-EOPNOTSUPP, evtchn_bind_static(self->fd, 1));
-		EXPECT_EQ(4, evtchn_fdinfo(self->fd, "evtchn.denied"));
+		EXPECT_EQ(-EOPNOTSUPP, _test_cmd_evtchn_bind_static(self->fd, 1));
+		EXPECT_EQ(4, pc(self->fd, "evtchn.denied"));
 	}
 	/* the controls: a port offered to the guest, one to the toolstack */
-	port = evtchn_bind_unbound(self->fd, guest);
+	port = _test_cmd_evtchn_bind_unbound_port(self->fd, guest);
 	EXPECT_LT(0, port);
-	EXPECT_EQ(0, evtchn_unbind(self->fd, port));
-	port = evtchn_bind_unbound(self->fd, 0);
+	EXPECT_EQ(0, _test_cmd_evtchn_unbind(self->fd, port));
+	port = _test_cmd_evtchn_bind_unbound_port(self->fd, 0);
 	EXPECT_LT(0, port);
-	EXPECT_EQ(0, evtchn_unbind(self->fd, port));
-	EXPECT_EQ(0, evtchn_fdinfo(self->fd, "evtchn.ports"));
+	EXPECT_EQ(0, _test_cmd_evtchn_unbind(self->fd, port));
+	EXPECT_EQ(0, pc(self->fd, "evtchn.ports"));
 }
 
 /* A file narrowed to the guest alone loses the toolstack, for good. */
 TEST_F(evtchn, narrow_to_guest)
 {
-	EXPECT_EQ(-EACCES, evtchn_restrict(self->fd, second));
-	EXPECT_EQ(0, evtchn_restrict(self->fd, guest));
-	EXPECT_EQ(-1, evtchn_fdinfo(self->fd, "evtchn.toolstack_domid"));
-	EXPECT_EQ(guest, evtchn_fdinfo(self->fd, "evtchn.restricted_domid"));
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, 0));
-	EXPECT_EQ(-EACCES, evtchn_bind_unbound(self->fd, guest));
-	EXPECT_EQ(-EACCES, evtchn_restrict(self->fd, guest));
-	EXPECT_EQ(2, evtchn_fdinfo(self->fd, "evtchn.denied"));
+	EXPECT_EQ(-EACCES, _test_cmd_evtchn_restrict_domid(self->fd, second));
+	EXPECT_EQ(0, _test_cmd_evtchn_restrict_domid(self->fd, guest));
+	EXPECT_EQ(-ENOENT, pc(self->fd, "evtchn.toolstack_domid"));
+	EXPECT_EQ(guest, pc(self->fd, "evtchn.restricted_domid"));
+	EXPECT_EQ(-EACCES, _test_cmd_evtchn_bind_unbound_port(self->fd, 0));
+	EXPECT_EQ(-EACCES, _test_cmd_evtchn_bind_unbound_port(self->fd, guest));
+	EXPECT_EQ(-EACCES, _test_cmd_evtchn_restrict_domid(self->fd, guest));
+	EXPECT_EQ(2, pc(self->fd, "evtchn.denied"));
 }
 
 /* Root cannot lift it: the kernel is locked down, no module loads. */

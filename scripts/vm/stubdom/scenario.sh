@@ -196,6 +196,15 @@ stub_test_passed() {
 	[ "$1" = 0 ] && tr -d '\r' <"$STUB_LOG" | grep -q '^# PASSED: [1-9][0-9]* / [1-9][0-9]* tests passed'
 }
 
+# Kernel reports of a user process that crashed (on stdin: a kernel log).
+STUB_CRASH='segfault at|traps: |general protection fault|Aborted|Segmentation fault'
+stub_stub_no_crash() {
+	! tr -d '\r' <"$STUB_LOG" | grep -qE "$STUB_CRASH"
+}
+stub_dom0_no_crash() {
+	! dmesg | grep -qE "$STUB_CRASH"
+}
+
 stub_refused_nothing() {
 	! tr -d '\r' <"$STUB_LOG" | grep '^STUBDOM-TRACE' | grep -q _denied
 }
@@ -216,6 +225,8 @@ stub_inside() {
 	say "what our drivers refused in the stubdomain before the proof (trace events *_denied):"
 	tr -d '\r' <"$STUB_LOG" | sed -n 's/^STUBDOM-TRACE //p' | grep _denied | show
 	check "QEMU and the QMP server were refused nothing, from their start" stub_refused_nothing
+	tr -d '\r' <"$STUB_LOG" | grep -E "$STUB_CRASH" | show
+	check "no process crashed in the stubdomain" stub_stub_no_crash
 	say "the stubdomain's memory, QEMU running:"
 	tr -d '\r' <"$STUB_LOG" | sed -n 's/^STUBDOM-MEM //p' | show
 	# The program's own TAP, one level down, so that the judge counts its totals.
@@ -300,7 +311,7 @@ stub_run() {
 	local t0 t1 second
 
 	step "Load our xen-privcmd and xen-evtchn, the distro's xenfs, gntdev, gntalloc, blkback, loop"
-	if load_xen_drivers ours && insmod /lib/modules/intree/xen-blkback.ko &&
+	if load_xen_drivers "${DMOP_IMPL:-ours}" && insmod /lib/modules/intree/xen-blkback.ko &&
 		insmod /lib/modules/intree/loop.ko; then
 		ok "load our drivers ($(cat /sys/module/xen_privcmd/version)) and dom0's disk backend"
 	else
@@ -359,6 +370,8 @@ stub_run() {
 	stub_inside
 	stub_destroy
 	stub_domu_edges
+	dmesg | grep -E "$STUB_CRASH" | show
+	check "no process crashed in dom0" stub_dom0_no_crash
 	stub_teardown
 }
 
