@@ -16,6 +16,9 @@
 #                        medians with 95 % intervals and met/missed/inconclusive verdicts
 #   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
 #   make soak            the VM suite many times per series: its pass rate
+#   make stubdom         the Linux stubdomain image (kernel + initramfs of Debian packages,
+#                        QEMU, our modules) per series, into build/stubdom/SERIES/ (cached)
+#   make check-stubdom   QEMU in that stubdomain serving a real guest, in the VM, per series
 #   make deb             Debian packages (debian/) into build/deb/, checked by lintian
 #   make deb-vm          the VM suite on what the packages install (DKMS-built
 #                        modules, dmop-utils' dmop, libdmop1), on every series
@@ -35,7 +38,7 @@ export XEN_DMOP_VERSION := $(VERSION)
 	libdmop docs demo bench clean dkms-check deb deb-vm install uninstall $(addprefix modules-,$(SERIES)) \
 	$(addprefix modules-fault-,$(SERIES)) $(addprefix modules-debug-,$(SERIES)) \
 	$(addprefix modules-kasan-,$(SERIES)) \
-	$(addprefix vm-,$(SERIES)) check-debug soak
+	$(addprefix vm-,$(SERIES)) check-debug soak stubdom check-stubdom $(addprefix stubdom-,$(SERIES))
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
 all:
@@ -127,6 +130,18 @@ check-debug: deps
 	$(MAKE) $(addprefix modules-debug-,$(SERIES)) $(addprefix modules-kasan-,$(SERIES)) \
 		selftests libdmop
 	@scripts/vm/check-debug $(SERIES)
+
+# The Linux stubdomain image of a series (scripts/vm/stubdom/build: rebuilt
+# only when an input changed), and the run that proves it in the VM: an HVM
+# guest served by QEMU inside it, on our drivers in dom0 and in the
+# stubdomain. Not part of make check (see Documentation/admin-guide/stubdomain.rst).
+$(addprefix stubdom-,$(SERIES)): stubdom-%: modules-% libdmop
+	@scripts/vm/stubdom/build $*
+stubdom: $(addprefix stubdom-,$(SERIES))
+
+check-stubdom: deps
+	$(MAKE) $(addprefix modules-,$(SERIES)) selftests libdmop
+	@rc=0; for s in $(SERIES); do scripts/vm/run --series $$s --mode stubdom || rc=1; done; exit $$rc
 
 # The VM suite SOAK_RUNS times in a row per series (SOAK_TESTS=a_test:b_test to
 # narrow it, SOAK_REPEAT=K to run them K times per boot): the pass rate, and

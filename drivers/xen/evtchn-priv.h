@@ -151,10 +151,6 @@ bool evtchn_restrict_allows(const struct evtchn_file *f, unsigned int domid);
 long evtchn_restrict_deny(struct evtchn_file *f, unsigned int cmd, unsigned int target);
 void evtchn_restrict_open(struct evtchn_file *f);
 int evtchn_restrict_resolve(struct evtchn_file *f);
-#ifdef XEN_DMOP_FAULT_INJECT
-int evtchn_restrict_test_pending(void);
-int evtchn_restrict_test_answer(unsigned int domid);
-#endif
 void evtchn_restrict_init(void);
 void evtchn_restrict_exit(void);
 

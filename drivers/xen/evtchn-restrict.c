@@ -175,21 +175,3 @@ void evtchn_restrict_exit(void)
 		unregister_xenstore_notifier(&evtchn_xenstore_nb);
 	evtchn_notifier_registered = false;
 }
-
-#ifdef XEN_DMOP_FAULT_INJECT
-/*
- * The test build's domu_target parameter (evtchn-fault.c): the stubdomain
- * policy, driven by a dom0 test instead of xenstore.
- */
-int evtchn_restrict_test_pending(void)
-{
-	WRITE_ONCE(evtchn_target_pending, true);
-	return 0;
-}
-
-int evtchn_restrict_test_answer(unsigned int domid)
-{
-	evtchn_target_answer(domid);
-	return 0;
-}
-#endif

@@ -192,8 +192,14 @@ struct ioctl_evtchn_restrict_domid {
  * ordered against concurrent binds on the same file: a bind either completes
  * before the restriction takes effect or is checked against it.
  *
+ * In a stubdomain (a domU whose xenstore names a "target") every file starts
+ * restricted to the target and also allowed to bind with domain 0 (unbound
+ * ports included, for the toolstack's QMP vchan); restricting such a file to
+ * its target drops domain 0, once.
+ *
  * Return: 0, or -1 with errno:
- *  - EACCES: the file is already restricted;
+ *  - EACCES: the file is already restricted (a stubdomain's file: to another
+ *    domain than its target, or narrowed already);
  *  - EFAULT: the argument is not readable;
  *  - EINVAL: @domid is 0 or reserved (>= DOMID_FIRST_RESERVED, 0x7ff0).
  */
