@@ -19,6 +19,7 @@
 #   make stubdom         the Linux stubdomain image (kernel + initramfs of Debian packages,
 #                        QEMU, our modules) per series, into build/stubdom/SERIES/ (cached)
 #   make check-stubdom   QEMU in that stubdomain serving a real guest, in the VM, per series
+#   make demo-stubdom    the same told as a story (6.12)
 #   make deb             Debian packages (debian/) into build/deb/, checked by lintian
 #   make deb-vm          the VM suite on what the packages install (DKMS-built
 #                        modules, dmop-utils' dmop, libdmop1), on every series
@@ -38,7 +39,7 @@ export XEN_DMOP_VERSION := $(VERSION)
 	libdmop docs demo bench clean dkms-check deb deb-vm install uninstall $(addprefix modules-,$(SERIES)) \
 	$(addprefix modules-fault-,$(SERIES)) $(addprefix modules-debug-,$(SERIES)) \
 	$(addprefix modules-kasan-,$(SERIES)) \
-	$(addprefix vm-,$(SERIES)) check-debug soak stubdom check-stubdom $(addprefix stubdom-,$(SERIES))
+	$(addprefix vm-,$(SERIES)) check-debug soak stubdom check-stubdom demo-stubdom $(addprefix stubdom-,$(SERIES))
 
 # `make` with no KDIR: the running kernel if its headers exist, else every series.
 all:
@@ -142,6 +143,10 @@ stubdom: $(addprefix stubdom-,$(SERIES))
 check-stubdom: deps
 	$(MAKE) $(addprefix modules-,$(SERIES)) selftests libdmop
 	@rc=0; for s in $(SERIES); do scripts/vm/run --series $$s --mode stubdom || rc=1; done; exit $$rc
+
+demo-stubdom: deps
+	$(MAKE) modules-6.12 selftests libdmop
+	scripts/vm/run --series 6.12 --impl ours --mode demo-stubdom
 
 # The VM suite SOAK_RUNS times in a row per series (SOAK_TESTS=a_test:b_test to
 # narrow it, SOAK_REPEAT=K to run them K times per boot): the pass rate, and
