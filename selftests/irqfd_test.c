@@ -524,6 +524,36 @@ TEST_F(irqfd, exit_ends_them)
 	EXPECT_EQ(self->live0, live_irqfds());
 }
 
+#define LINES(text, ...) audit_count_lines(text, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* The tracepoints: assign, each injection, each refusal, the release. */
+TEST_F(irqfd, tracepoints)
+{
+	char dom[32], op[32];
+	struct audit_trace t;
+	char *text;
+
+	UPSTREAM_OR_RETURN();
+	ASSERT_EQ(0, audit_trace_start(&t, "xen_privcmd"));
+	snprintf(dom, sizeof(dom), "domid=%u ", self->g.domid);
+	snprintf(op, sizeof(op), "op=%u ", XEN_DMOP_set_isa_irq_level);
+	test_cmd_irqfd_isa(self->fd, self->g.domid, self->efd, IRQ, 1);
+	ASSERT_EQ(0, signal_eventfd(self->efd));
+	ASSERT_EQ(1, wait_fdinfo(self->fd, "privcmd.irqfd_injections", 1));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, 1ULL << XEN_DMOP_nr_vcpus);
+	ASSERT_EQ(0, signal_eventfd(self->efd));
+	ASSERT_EQ(1, wait_fdinfo(self->fd, "privcmd.irqfd_denied", 1));
+	test_cmd_irqfd_deassign(self->fd, self->g.domid, self->efd);
+	text = audit_trace_read(&t);
+	audit_trace_stop(&t);
+	ASSERT_NE(NULL, text);
+	EXPECT_EQ(1, LINES(text, "privcmd_irqfd: ", dom, op, "assign"));
+	EXPECT_EQ(1, LINES(text, "privcmd_irqfd_inject: ", dom, op, "result=0"));
+	EXPECT_EQ(1, LINES(text, "privcmd_denied: ", "ioctl=irqfd", "reason=allowlist"));
+	EXPECT_EQ(1, LINES(text, "privcmd_irqfd: ", dom, op, "release"));
+	free(text);
+}
+
 /* Races: a writer signalling the eventfd while the irqfd comes and goes. */
 struct writer {
 	int efd;
