@@ -102,9 +102,9 @@ static void privcmd_audit_sum(struct privcmd_file *pf, struct privcmd_counters *
 }
 
 /*
- * @cmd refused a call of the file before any hypercall. An irqfd's refused
- * injection comes as IOCTL_PRIVCMD_IRQFD with a sub-op; its refused assign
- * as IOCTL_PRIVCMD_IRQFD too, counted apart by the caller.
+ * @cmd refused a call of the file before any hypercall. IOCTL_PRIVCMD_IRQFD
+ * stands for a refused assign and for a refused injection; the injection
+ * path also counts itself as a refused DMOP (privcmd-irqfd.c).
  */
 void privcmd_audit_denied(struct privcmd_file *pf, unsigned int cmd, unsigned int target,
 			  unsigned int op, unsigned int reason)
