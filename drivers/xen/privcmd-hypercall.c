@@ -43,7 +43,7 @@ static long privcmd_hypercall_dm_op(struct file *file, const struct privcmd_hype
 	srcu_read_unlock(&pf->dm_op_srcu, idx);
 	if (!refused)
 		return ret;
-	privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, 0,
+	privcmd_audit_denied(pf, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, 0,
 			     PRIVCMD_DENIED_ALLOWLIST);
 	return -EPERM;
 }
@@ -56,7 +56,7 @@ long privcmd_ioctl_hypercall(struct file *file, void __user *udata)
 
 	/* A restricted file acts on one domain only: no arbitrary hypercalls. */
 	if (!privcmd_unrestricted_begin(pf)) {
-		privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, 0,
+		privcmd_audit_denied(pf, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, 0,
 				     PRIVCMD_DENIED_HYPERCALL);
 		return -EPERM;
 	}
