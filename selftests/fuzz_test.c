@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -48,6 +49,7 @@
 #define PAGE		4096UL
 #define NR_PRIVCMD	6
 #define NR_EVTCHN	4
+#define NR_EVENTFD	4
 
 static unsigned long cur_call, trace_from = ~0UL;
 
@@ -103,6 +105,7 @@ struct fuzz {
 	int restricted[NR_PRIVCMD];	/* domid it was restricted to, or -1 */
 	int evtchn[NR_EVTCHN];
 	bool evtchn_restricted[NR_EVTCHN];	/* RESTRICT_DOMID succeeded on it */
+	int eventfd[NR_EVENTFD];	/* for IRQFD and IOEVENTFD */
 	void *vma[8];			/* privcmd mappings to aim MMAP* at */
 	size_t vma_pages[8];
 	uint32_t target, other;
@@ -405,6 +408,63 @@ static void do_map(struct fuzz *f, int i)
 	}
 }
 
+/*
+ * IRQFD and IOEVENTFD: assigns with random DMOPs (their injections reach the
+ * guests like do_dm_op()'s calls), deassigns, signals, and the eventfds'
+ * last closes, which tear irqfds down behind the file's back.
+ */
+static void do_eventfd(struct fuzz *f, int i)
+{
+	int fd = f->privcmd[i], e = below(NR_EVENTFD);
+	uint64_t one = 1;
+	long ret;
+
+	switch (below(6)) {
+	case 0: case 1: {
+		size_t size = size_near_limits();
+		struct privcmd_irqfd q = {
+			.size = size, .dom = domid(f),
+			.fd = below(8) ? (uint32_t)f->eventfd[e] : (uint32_t)rnd(),
+			.flags = below(8) ? below(2) : rnd(),
+		};
+		char *op = A.rw + below(2 * PAGE);
+
+		dm_op_body(op, size < PAGE ? size : PAGE);
+		q.dm_op = (uintptr_t)(below(8) ? op : ptr(false));
+		ret = fuzz_ioctl(fd, IOCTL_PRIVCMD_IRQFD, below(16) ? (void *)&q : ptr(false));
+		if (f->ours && ret == 0 && (q.flags & ~PRIVCMD_IRQFD_FLAG_DEASSIGN))
+			breaks(f, "IRQFD with unknown flags succeeded", fd, ret);
+		if (f->ours && ret == 0 && f->restricted[i] >= 0 && q.dom != f->restricted[i])
+			breaks(f, "IRQFD for another domain on a restricted file", fd, ret);
+		break;
+	}
+	case 2: {
+		uint32_t ports[2] = { below(128), below(128) };
+		struct privcmd_ioeventfd q = {
+			.ioreq = (uintptr_t)A.rw, .ports = (uintptr_t)ports,
+			.addr = below(2) ? 0xfe000000 : rnd(), .addr_len = below(10),
+			.event_fd = f->eventfd[e], .vcpus = below(4) ? below(3) : rnd(),
+			.vq = below(4), .flags = below(8) ? below(2) : rnd(), .dom = domid(f),
+		};
+
+		ret = fuzz_ioctl(fd, IOCTL_PRIVCMD_IOEVENTFD, below(16) ? (void *)&q : ptr(false));
+		if (f->ours && ret >= 0)
+			breaks(f, "IOEVENTFD succeeded (not implemented)", fd, ret);
+		break;
+	}
+	case 3: case 4:
+		note("signal eventfd %d", e);
+		if (write(f->eventfd[e], &one, sizeof(one)) < 0)
+			errno = 0;
+		break;
+	default:
+		note("reopen eventfd %d", e);
+		close(f->eventfd[e]);
+		f->eventfd[e] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		break;
+	}
+}
+
 static void reopen_privcmd(struct fuzz *f, int i);
 
 static void do_restrict(struct fuzz *f, int i)
@@ -555,6 +615,7 @@ static unsigned long fuzz_step(struct fuzz *f)
 	case 45 ... 59: do_map(f, i); break;
 	case 60 ... 61: do_restrict(f, i); break;
 	case 69 ... 70: do_allowlist(f, i); break;
+	case 71 ... 74: do_eventfd(f, i); break;
 	case 62 ... 65: do_vma(f, i); break;
 	case 66: reopen_privcmd(f, i); break;
 	case 67: {
@@ -672,6 +733,10 @@ TEST_F_TIMEOUT(fuzz, privcmd_evtchn, 7300)
 		f.evtchn[i] = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, f.evtchn[i]);
 	}
+	for (int i = 0; i < NR_EVENTFD; i++) {
+		f.eventfd[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		ASSERT_LE(0, f.eventfd[i]);
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -702,6 +767,8 @@ TEST_F_TIMEOUT(fuzz, privcmd_evtchn, 7300)
 		close(f.privcmd[i]);
 	for (int i = 0; i < NR_EVTCHN; i++)
 		close(f.evtchn[i]);
+	for (int i = 0; i < NR_EVENTFD; i++)
+		close(f.eventfd[i]);
 	EXPECT_EQ(0, xen_guest_destroy(&g2));
 	EXPECT_EQ(0, xen_guest_destroy(&g1));
 	EXPECT_EQ(0UL, f.invariant_breaks);

@@ -96,14 +96,19 @@ static void privcmd_audit_sum(struct privcmd_file *pf, struct privcmd_counters *
 		for (i = 0; i < PRIVCMD_DENIED_NR; i++)
 			sum->denied[i] += READ_ONCE(c->denied[i]);
 		sum->dm_ops_denied += READ_ONCE(c->dm_ops_denied);
+		sum->irqfd_injections += READ_ONCE(c->irqfd_injections);
+		sum->irqfd_denied += READ_ONCE(c->irqfd_denied);
 	}
 }
 
-void privcmd_audit_denied(struct file *file, unsigned int cmd, unsigned int target,
+/*
+ * @cmd refused a call of the file before any hypercall. IOCTL_PRIVCMD_IRQFD
+ * stands for a refused assign and for a refused injection; the injection
+ * path also counts itself as a refused DMOP (privcmd-irqfd.c).
+ */
+void privcmd_audit_denied(struct privcmd_file *pf, unsigned int cmd, unsigned int target,
 			  unsigned int op, unsigned int reason)
 {
-	struct privcmd_file *pf = file->private_data;
-
 	this_cpu_inc(pf->stats->denied[reason]);
 	if (cmd == IOCTL_PRIVCMD_DM_OP)
 		this_cpu_inc(pf->stats->dm_ops_denied);
@@ -155,6 +160,9 @@ void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
 		seq_printf(m, "privcmd.denied.%s:\t%llu\n", privcmd_denied_names[i],
 			   sum->denied[i]);
 	seq_printf(m, "privcmd.mapped_pages:\t%ld\n", atomic_long_read(&pf->mapped_pages));
+	seq_printf(m, "privcmd.irqfds:\t%d\n", atomic_read(&pf->nr_irqfds));
+	seq_printf(m, "privcmd.irqfd_injections:\t%llu\n", sum->irqfd_injections);
+	seq_printf(m, "privcmd.irqfd_denied:\t%llu\n", sum->irqfd_denied);
 	for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++) {
 		if (!sum->calls[i])
 			continue;

@@ -42,9 +42,6 @@ MODULE_PARM_DESC(dm_op_buf_max_size,
 #define DM_OP_STACK_BUFS	4
 #define DM_OP_STACK_BYTES	192
 
-/* What the counters and the trace say when buffer 0 holds no sub-op. */
-#define DMOP_UNREADABLE	U32_MAX
-
 /* What Xen may write back, by sub-op (DM_OP_WRITES_*; 0: not in the table). */
 static const u8 dm_op_writes[] = {
 #define DM_OP DM_OP_WRITES_INIT
@@ -54,7 +51,7 @@ static const u8 dm_op_writes[] = {
 /* How many leading buffers Xen may write, given the sub-op. */
 static unsigned int dm_op_nr_written(u32 op, unsigned int num)
 {
-	if (op == DMOP_UNREADABLE)
+	if (op == PRIVCMD_OP_UNREADABLE)
 		return 0;	/* Xen refuses it before reading further */
 	switch (op < ARRAY_SIZE(dm_op_writes) ? dm_op_writes[op] : 0) {
 	case DM_OP_WRITES_NOTHING:
@@ -64,18 +61,6 @@ static unsigned int dm_op_nr_written(u32 op, unsigned int num)
 	default:	/* any buffer, and sub-ops unknown to the table */
 		return num;
 	}
-}
-
-/*
- * Whether the file's allowlist lets @op through: one load and a bit test.
- * Sub-ops beyond the bitmap (and an unreadable one) pass only while no
- * allowlist was ever set.
- */
-static bool dm_op_allowed(const struct privcmd_file *pf, u32 op)
-{
-	if (likely(op < PRIVCMD_AUDIT_NR_OPS))
-		return READ_ONCE(pf->dm_op_allowed) & BIT_ULL(op);
-	return !READ_ONCE(pf->allowlist_set);
 }
 
 /*
@@ -109,7 +94,7 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 {
 	struct privcmd_file *pf = file->private_data;
 	unsigned int i, nr_written;
-	u32 op = DMOP_UNREADABLE;
+	u32 op = PRIVCMD_OP_UNREADABLE;
 	size_t off = 0;
 	long rc;
 	int idx;
@@ -135,9 +120,9 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 	 * waits for it. Not across the copy back, which the caller can stall.
 	 */
 	idx = srcu_read_lock(&pf->dm_op_srcu);
-	if (unlikely(!dm_op_allowed(pf, op))) {
+	if (unlikely(!privcmd_dm_op_allowed(pf, op))) {
 		srcu_read_unlock(&pf->dm_op_srcu, idx);
-		privcmd_audit_denied(file, IOCTL_PRIVCMD_DM_OP, dom, op, PRIVCMD_DENIED_ALLOWLIST);
+		privcmd_audit_denied(pf, IOCTL_PRIVCMD_DM_OP, dom, op, PRIVCMD_DENIED_ALLOWLIST);
 		return -EPERM;
 	}
 

@@ -59,7 +59,7 @@ static long privcmd_hypercall_dm_op(struct file *file, const struct privcmd_hype
 	srcu_read_unlock(&pf->dm_op_srcu, idx);
 	if (!refused)
 		return ret;
-	privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, 0,
+	privcmd_audit_denied(pf, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, 0,
 			     PRIVCMD_DENIED_ALLOWLIST);
 	return -EPERM;
 }
@@ -80,12 +80,12 @@ static int privcmd_populate_physmap(struct file *file, u64 uarg, long *result)
 		return -EFAULT;
 	/* A restricted file never names a reserved domid (DOMID_IDLE...). */
 	if (res.domid != READ_ONCE(pf->domid) || res.domid >= DOMID_FIRST_RESERVED) {
-		privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, res.domid,
+		privcmd_audit_denied(pf, IOCTL_PRIVCMD_HYPERCALL, res.domid,
 				     __HYPERVISOR_memory_op, PRIVCMD_DENIED_DOMID);
 		return -EPERM;
 	}
 	if (res.extent_order || res.address_bits) {
-		privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, res.domid,
+		privcmd_audit_denied(pf, IOCTL_PRIVCMD_HYPERCALL, res.domid,
 				     __HYPERVISOR_memory_op, PRIVCMD_DENIED_HYPERCALL);
 		return -EPERM;
 	}
@@ -127,6 +127,7 @@ static long privcmd_multicall_populate(struct file *file, u64 uentry, bool *allo
  */
 static long privcmd_hypercall_restricted(struct file *file, void __user *udata)
 {
+	struct privcmd_file *pf = file->private_data;
 	struct privcmd_hypercall call = { .op = 0 };
 	bool read = !copy_from_user(&call, udata, sizeof(call));
 	bool allowed = false;
@@ -143,7 +144,7 @@ static long privcmd_hypercall_restricted(struct file *file, void __user *udata)
 				return ret;
 		}
 	}
-	privcmd_audit_denied(file, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, read ? call.op : 0,
+	privcmd_audit_denied(pf, IOCTL_PRIVCMD_HYPERCALL, DOMID_INVALID, read ? call.op : 0,
 			     PRIVCMD_DENIED_HYPERCALL);
 	return -EPERM;
 }

@@ -69,6 +69,10 @@ static const struct privcmd_ioctl_desc privcmd_ioctls[] = {
 		IOCTL_PRIVCMD_RESTRICT, privcmd_ioctl_restrict },
 	[_IOC_NR(IOCTL_PRIVCMD_MMAP_RESOURCE)] = {
 		IOCTL_PRIVCMD_MMAP_RESOURCE, privcmd_ioctl_mmap_resource },
+	[_IOC_NR(IOCTL_PRIVCMD_IRQFD)] = {
+		IOCTL_PRIVCMD_IRQFD, privcmd_ioctl_irqfd },
+	[_IOC_NR(IOCTL_PRIVCMD_IOEVENTFD)] = {
+		IOCTL_PRIVCMD_IOEVENTFD, privcmd_ioctl_ioeventfd },
 	/* Ours, far from upstream's numbers; size-prefixed (privcmd_ioctl_ext()). */
 	[_IOC_NR(IOCTL_PRIVCMD_DM_OP_ALLOWLIST)] = {
 		.cmd = IOCTL_PRIVCMD_DM_OP_ALLOWLIST,
@@ -182,6 +186,7 @@ int privcmd_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	privcmd_restrict_open(pf);
 	xa_init_flags(&pf->maps, XA_FLAGS_ALLOC1);
+	privcmd_irqfd_open(pf);
 	err = privcmd_audit_open(pf);
 	if (err)
 		goto err_free;
@@ -198,6 +203,8 @@ int privcmd_release(struct inode *inode, struct file *file)
 {
 	struct privcmd_file *pf = file->private_data;
 
+	/* First: a pending injection uses the counters and the srcu. */
+	privcmd_irqfd_release(pf);
 	privcmd_audit_release(pf);
 	xa_destroy(&pf->maps);	/* empty: every mapping held the file */
 	kfree(pf);
@@ -215,6 +222,7 @@ static int privcmd_live_show(struct seq_file *m, void *unused)
 	seq_printf(m, "frames:\t%ld\n", atomic_long_read(&privcmd_live.frames));
 	seq_printf(m, "buf_pages:\t%ld\n", atomic_long_read(&privcmd_live.buf_pages));
 	seq_printf(m, "local_pages:\t%ld\n", atomic_long_read(&privcmd_live.local_pages));
+	seq_printf(m, "irqfds:\t%ld\n", atomic_long_read(&privcmd_live.irqfds));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(privcmd_live);
@@ -260,6 +268,9 @@ static int __init privcmd_init(void)
 		return -ENODEV;
 	}
 
+	err = privcmd_irqfd_init();
+	if (err)
+		return err;
 	privcmd_restrict_init();
 
 	err = misc_register(&privcmd_dev);
@@ -284,6 +295,7 @@ err_privcmd:
 	misc_deregister(&privcmd_dev);
 err_restrict:
 	privcmd_restrict_exit();
+	privcmd_irqfd_exit();
 	return err;
 }
 
@@ -293,6 +305,7 @@ static void __exit privcmd_exit(void)
 	misc_deregister(&privcmdbuf_dev);
 	misc_deregister(&privcmd_dev);
 	privcmd_restrict_exit();
+	privcmd_irqfd_exit();
 }
 
 module_init(privcmd_init);

@@ -65,7 +65,9 @@ TRACE_EVENT(privcmd_denied,
 				       { _IOC_NR(IOCTL_PRIVCMD_MMAPBATCH), "mmapbatch" },
 				       { _IOC_NR(IOCTL_PRIVCMD_MMAPBATCH_V2), "mmapbatch_v2" },
 				       { _IOC_NR(IOCTL_PRIVCMD_DM_OP), "dm_op" },
-				       { _IOC_NR(IOCTL_PRIVCMD_MMAP_RESOURCE), "mmap_resource" }),
+				       { _IOC_NR(IOCTL_PRIVCMD_MMAP_RESOURCE), "mmap_resource" },
+				       { _IOC_NR(IOCTL_PRIVCMD_IRQFD), "irqfd" },
+				       { _IOC_NR(IOCTL_PRIVCMD_IOEVENTFD), "ioeventfd" }),
 		      __entry->target, __entry->restricted, __entry->op,
 		      __print_symbolic(__entry->reason,
 				       { PRIVCMD_DENIED_HYPERCALL, "hypercall" },
@@ -93,6 +95,37 @@ TRACE_EVENT(privcmd_allowlist,
 	    TP_fast_assign(__entry->old = old;
 			   __entry->allowed = allowed;),
 	    TP_printk("old=%#llx allowed=%#llx", __entry->old, __entry->allowed)
+);
+
+/*
+ * An irqfd was assigned (@assign) or went away (deassign, its eventfd
+ * closed, or the file's release): the DMOP sub-op @op aimed at @domid.
+ */
+TRACE_EVENT(privcmd_irqfd,
+	    TP_PROTO(unsigned int domid, unsigned int op, bool assign),
+	    TP_ARGS(domid, op, assign),
+	    TP_STRUCT__entry(__field(unsigned int, domid)
+			     __field(unsigned int, op)
+			     __field(bool, assign)),
+	    TP_fast_assign(__entry->domid = domid;
+			   __entry->op = op;
+			   __entry->assign = assign;),
+	    TP_printk("domid=%u op=%u %s", __entry->domid, __entry->op,
+		      __entry->assign ? "assign" : "release")
+);
+
+/* A signalled irqfd issued its DMOP; @result is Xen's answer. */
+TRACE_EVENT(privcmd_irqfd_inject,
+	    TP_PROTO(unsigned int domid, unsigned int op, long result),
+	    TP_ARGS(domid, op, result),
+	    TP_STRUCT__entry(__field(unsigned int, domid)
+			     __field(unsigned int, op)
+			     __field(long, result)),
+	    TP_fast_assign(__entry->domid = domid;
+			   __entry->op = op;
+			   __entry->result = result;),
+	    TP_printk("domid=%u op=%u result=%ld", __entry->domid, __entry->op,
+		      __entry->result)
 );
 
 #endif /* XEN_DMOP_PRIVCMD_TRACE_H */

@@ -5,11 +5,15 @@
 #ifndef XEN_DMOP_PRIVCMD_H
 #define XEN_DMOP_PRIVCMD_H
 
+#include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/version.h>
@@ -20,7 +24,9 @@
 
 #include "../../include/uapi/xen/privcmd.h"
 
-void privcmd_audit_denied(struct file *file, unsigned int cmd, unsigned int target,
+struct privcmd_file;
+
+void privcmd_audit_denied(struct privcmd_file *pf, unsigned int cmd, unsigned int target,
 			  unsigned int op, unsigned int reason);
 
 /* Counter slot for sub-ops >= PRIVCMD_AUDIT_NR_OPS and unreadable ones. */
@@ -32,6 +38,10 @@ void privcmd_audit_denied(struct file *file, unsigned int cmd, unsigned int targ
  * @failures: those that failed, by sub-op.
  * @denied: calls refused before any hypercall, by PRIVCMD_DENIED_*.
  * @dm_ops_denied: DMOPs among those.
+ * @irqfd_injections: DMOPs issued because an irqfd's eventfd was signalled
+ *	(also counted in @calls).
+ * @irqfd_denied: injections refused (restriction or allowlist; also
+ *	counted in @denied).
  *
  * Per CPU so that threads sharing a file (a device model's vCPU threads)
  * never write the same cache line on the DM_OP path; readers sum them.
@@ -41,6 +51,8 @@ struct privcmd_counters {
 	u64 failures[PRIVCMD_AUDIT_NR_OPS + 1];
 	u64 denied[PRIVCMD_DENIED_NR];
 	u64 dm_ops_denied;
+	u64 irqfd_injections;
+	u64 irqfd_denied;
 };
 
 /*
@@ -68,6 +80,11 @@ struct privcmd_counters {
  * @dm_op_srcu: DMOPs between their allowlist check and Xen's answer are its
  *	readers: IOCTL_PRIVCMD_DM_OP_ALLOWLIST waits for them to finish. One
  *	per file, so that no other file's DMOPs hold up the wait.
+ * @irqfd_mutex: serialises assigning, deassigning and the release of the
+ *	file's irqfds (privcmd-irqfd.c), which sleep.
+ * @irqfd_lock: protects @irqfds; taken under an eventfd's wait-queue lock.
+ * @irqfds: the file's live irqfds (struct privcmd_kirqfd).
+ * @nr_irqfds: how many, for fdinfo.
  */
 struct privcmd_file {
 	unsigned int domid;
@@ -78,6 +95,10 @@ struct privcmd_file {
 	atomic_t unrestricted_calls;
 	struct xarray maps;
 	struct srcu_struct dm_op_srcu;
+	struct mutex irqfd_mutex;	/* assign, deassign, release */
+	spinlock_t irqfd_lock;		/* @irqfds; under eventfd wait-queue locks */
+	struct list_head irqfds;
+	atomic_t nr_irqfds;
 };
 
 /**
@@ -90,6 +111,7 @@ struct privcmd_file {
  * @buf_pages: pages behind mappings of /dev/xen/hypercall.
  * @local_pages: auto-translated dom0: unpopulated local pages that filled
  *	mappings map foreign frames over.
+ * @irqfds: assigned irqfds, until their teardown has finished.
  */
 struct privcmd_live {
 	atomic_long_t files;
@@ -97,6 +119,7 @@ struct privcmd_live {
 	atomic_long_t frames;
 	atomic_long_t buf_pages;
 	atomic_long_t local_pages;
+	atomic_long_t irqfds;
 };
 
 extern struct privcmd_live privcmd_live;
@@ -140,8 +163,23 @@ static inline int privcmd_target_begin(struct file *file, unsigned int cmd, domi
 	/* A restricted file never names a reserved domid (DOMID_IDLE...). */
 	if (*counted || likely(READ_ONCE(pf->domid) == dom && dom < DOMID_FIRST_RESERVED))
 		return 0;
-	privcmd_audit_denied(file, cmd, dom, 0, PRIVCMD_DENIED_DOMID);
+	privcmd_audit_denied(pf, cmd, dom, 0, PRIVCMD_DENIED_DOMID);
 	return -EPERM;
+}
+
+/* The sub-op of a DMOP whose buffer 0 is too short to hold one. */
+#define PRIVCMD_OP_UNREADABLE	U32_MAX
+
+/*
+ * Whether the file's allowlist lets @op through: one load and a bit test.
+ * Sub-ops beyond the bitmap (and an unreadable one) pass only while no
+ * allowlist was ever set.
+ */
+static inline bool privcmd_dm_op_allowed(const struct privcmd_file *pf, u32 op)
+{
+	if (likely(op < PRIVCMD_AUDIT_NR_OPS))
+		return READ_ONCE(pf->dm_op_allowed) & BIT_ULL(op);
+	return !READ_ONCE(pf->allowlist_set);
 }
 
 /*
@@ -168,6 +206,16 @@ long privcmd_ioctl_hypercall(struct file *file, void __user *udata);
 
 /* privcmd-dm-op.c */
 long privcmd_ioctl_dm_op(struct file *file, void __user *udata);
+
+/* privcmd-irqfd.c */
+long privcmd_ioctl_irqfd(struct file *file, void __user *udata);
+void privcmd_irqfd_open(struct privcmd_file *pf);
+void privcmd_irqfd_release(struct privcmd_file *pf);
+int privcmd_irqfd_init(void);
+void privcmd_irqfd_exit(void);
+
+/* privcmd-ioeventfd.c */
+long privcmd_ioctl_ioeventfd(struct file *file, void __user *udata);
 
 /* privcmd-restrict.c */
 long privcmd_ioctl_restrict(struct file *file, void __user *udata);

@@ -121,6 +121,46 @@ int _test_cmd_dmop_raw(int fd, unsigned int dom, uint32_t opnr, size_t size)
 	return sys_ioctl(fd, IOCTL_PRIVCMD_DM_OP, &arg);
 }
 
+int _test_cmd_privcmd_irqfd(int fd, const struct privcmd_irqfd *arg)
+{
+	test_cmd_note("IOCTL_PRIVCMD_IRQFD", "fd %ld, dom %ld, eventfd %ld, flags %#lx, size %ld",
+		      fd, arg->dom, (long)(int)arg->fd, arg->flags, arg->size);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_IRQFD, (void *)arg);
+}
+
+int _test_cmd_irqfd_isa(int fd, unsigned int dom, int efd, uint8_t irq, uint8_t level)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_set_isa_irq_level };
+	struct privcmd_irqfd arg = {
+		.dm_op = (uintptr_t)&op, .size = sizeof(op), .fd = efd, .dom = dom,
+	};
+
+	op.u.set_isa_irq_level.isa_irq = irq;
+	op.u.set_isa_irq_level.level = level;
+	test_cmd_note("IOCTL_PRIVCMD_IRQFD", "fd %ld, dom %ld, eventfd %ld, set_isa_irq_level irq %ld level %ld",
+		      fd, dom, efd, irq, level);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_IRQFD, &arg);
+}
+
+int _test_cmd_irqfd_deassign(int fd, unsigned int dom, int efd)
+{
+	struct privcmd_irqfd arg = {
+		.fd = efd, .dom = dom, .flags = PRIVCMD_IRQFD_FLAG_DEASSIGN,
+	};
+
+	test_cmd_note("IOCTL_PRIVCMD_IRQFD", "fd %ld, dom %ld, eventfd %ld, deassign", fd, dom, efd);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_IRQFD, &arg);
+}
+
+int _test_cmd_privcmd_ioeventfd(int fd, const struct privcmd_ioeventfd *arg)
+{
+	test_cmd_note("IOCTL_PRIVCMD_IOEVENTFD",
+		      "fd %ld, dom %ld, eventfd %ld, flags %#lx, addr %#lx, addr_len %ld, vcpus %ld",
+		      fd, arg->dom, (long)(int)arg->event_fd, arg->flags, (long)arg->addr,
+		      arg->addr_len, arg->vcpus);
+	return sys_ioctl(fd, IOCTL_PRIVCMD_IOEVENTFD, (void *)arg);
+}
+
 void *privcmd_map_area(int fd, unsigned long pages)
 {
 	void *p = mmap(NULL, pages * getpagesize(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -85,6 +85,28 @@ int _test_cmd_dmop_raw(int fd, unsigned int dom, uint32_t op, size_t size);
 #define test_cmd_dmop_raw(...) test_cmd(_test_cmd_dmop_raw(__VA_ARGS__))
 #define test_err_dmop_raw(e, ...) test_err(e, _test_cmd_dmop_raw(__VA_ARGS__))
 
+/*
+ * IOCTL_PRIVCMD_IRQFD with @arg as given: 0 or -errno. The _isa form
+ * assigns eventfd @efd to XEN_DMOP_set_isa_irq_level(@irq, @level) on
+ * @dom; the _deassign form deassigns @efd.
+ */
+int _test_cmd_privcmd_irqfd(int fd, const struct privcmd_irqfd *arg);
+#define test_cmd_privcmd_irqfd(...) test_cmd(_test_cmd_privcmd_irqfd(__VA_ARGS__))
+#define test_err_privcmd_irqfd(e, ...) test_err(e, _test_cmd_privcmd_irqfd(__VA_ARGS__))
+
+int _test_cmd_irqfd_isa(int fd, unsigned int dom, int efd, uint8_t irq, uint8_t level);
+#define test_cmd_irqfd_isa(...) test_cmd(_test_cmd_irqfd_isa(__VA_ARGS__))
+#define test_err_irqfd_isa(e, ...) test_err(e, _test_cmd_irqfd_isa(__VA_ARGS__))
+
+int _test_cmd_irqfd_deassign(int fd, unsigned int dom, int efd);
+#define test_cmd_irqfd_deassign(...) test_cmd(_test_cmd_irqfd_deassign(__VA_ARGS__))
+#define test_err_irqfd_deassign(e, ...) test_err(e, _test_cmd_irqfd_deassign(__VA_ARGS__))
+
+/* IOCTL_PRIVCMD_IOEVENTFD with @arg as given: 0 or -errno. */
+int _test_cmd_privcmd_ioeventfd(int fd, const struct privcmd_ioeventfd *arg);
+#define test_cmd_privcmd_ioeventfd(...) test_cmd(_test_cmd_privcmd_ioeventfd(__VA_ARGS__))
+#define test_err_privcmd_ioeventfd(e, ...) test_err(e, _test_cmd_privcmd_ioeventfd(__VA_ARGS__))
+
 /* mmap @pages of /dev/xen/privcmd shared read-write: address or NULL (errno set). */
 void *privcmd_map_area(int fd, unsigned long pages);
 

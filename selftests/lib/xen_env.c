@@ -8,6 +8,7 @@
 
 #include <xenctrl.h>
 #include <xen/features.h>
+#include <xen/hvm/save.h>
 
 #include "xen_env.h"
 
@@ -155,6 +156,27 @@ int xen_guest_destroy(struct xen_guest *g)
 		g->domid = 0;
 	xc_interface_close(xch);
 	return err;
+}
+
+int xen_guest_isa_irq(uint32_t domid, unsigned int irq)
+{
+	struct hvm_hw_isa_irqs wires;
+	xc_interface *xch;
+	int rc;
+
+	if (irq > 15)
+		return -EINVAL;
+	xch = xc_interface_open(NULL, NULL, 0);
+	if (!xch)
+		return -errno;
+	rc = xc_domain_hvm_getcontext_partial(xch, domid, HVM_SAVE_CODE(ISA_IRQ), 0,
+					      &wires, sizeof(wires));
+	if (rc)
+		rc = -errno;
+	else
+		rc = !!(wires.pad[0] & (1ULL << irq));
+	xc_interface_close(xch);
+	return rc;
 }
 
 bool xen_domain_exists(uint32_t domid)

@@ -51,6 +51,12 @@ struct xen_guest {
 int xen_guest_create(struct xen_guest *g, unsigned long nr_pages);
 /* Destroy it; 0 or -errno. Safe on a guest that was never created. */
 int xen_guest_destroy(struct xen_guest *g);
+/*
+ * The level of ISA IRQ wire @irq (0-15) of HVM guest @domid, from Xen's
+ * save record HVM_SAVE_CODE(ISA_IRQ): 0 or 1, or -errno.
+ */
+int xen_guest_isa_irq(uint32_t domid, unsigned int irq);
+
 /* Whether a domain with this id exists (xc_domain_getinfo). */
 bool xen_domain_exists(uint32_t domid);
 

@@ -26,8 +26,9 @@
  * DOC: Common to every ioctl
  *
  * - An unknown command fails with ENOTTY (upstream's too). The 6.12 in-tree
- *   IOCTL_PRIVCMD_IRQFD (8), IOCTL_PRIVCMD_IOEVENTFD (9) and
- *   IOCTL_PRIVCMD_PCIDEV_GET_GSI (10) are not implemented: ENOTTY.
+ *   IOCTL_PRIVCMD_PCIDEV_GET_GSI (10) is not implemented: ENOTTY.
+ *   IOCTL_PRIVCMD_IRQFD (8) and IOCTL_PRIVCMD_IOEVENTFD (9) are, on both
+ *   kernel series, whatever the kernel's CONFIG_XEN_PRIVCMD_EVENTFD.
  * - There is no 32-bit compat ioctl (as upstream): the layouts hold native
  *   pointers, so 32-bit callers on a 64-bit kernel get ENOTTY.
  * - A file can be restricted to one domain (IOCTL_PRIVCMD_RESTRICT); the
@@ -153,6 +154,63 @@ struct privcmd_mmap_resource {
 	__u32 idx;
 	__u64 num;
 	__u64 addr;
+};
+
+/* &struct privcmd_irqfd.flags */
+#define PRIVCMD_IRQFD_FLAG_DEASSIGN	(1 << 0)
+
+/**
+ * struct privcmd_irqfd - IOCTL_PRIVCMD_IRQFD argument (upstream's, 24 bytes).
+ * @dm_op: address of one struct xen_dm_op in the caller's memory: the DMOP
+ *	to issue each time the eventfd is signalled (XEN_DMOP_set_isa_irq_level,
+ *	XEN_DMOP_set_pci_intx_level, XEN_DMOP_inject_msi...). Read once, at
+ *	assign time. Unused to deassign.
+ * @size: its size in bytes, 1 to 4096. Unused to deassign.
+ * @fd: the eventfd.
+ * @flags: 0 to assign, PRIVCMD_IRQFD_FLAG_DEASSIGN to deassign.
+ * @dom: the domain the DMOP is aimed at.
+ * @pad: ignored, as upstream does.
+ */
+struct privcmd_irqfd {
+	__u64 dm_op;
+	__u32 size;
+	__u32 fd;
+	__u32 flags;
+	__u16 dom;
+	__u8 pad[2];
+};
+
+/* &struct privcmd_ioeventfd.flags */
+#define PRIVCMD_IOEVENTFD_FLAG_DEASSIGN	(1 << 0)
+
+/**
+ * struct privcmd_ioeventfd - IOCTL_PRIVCMD_IOEVENTFD argument (upstream's,
+ * 48 bytes).
+ * @ioreq: address in the caller's memory of the ioreq server's shared page
+ *	(struct ioreq, one per vCPU), as mapped by IOCTL_PRIVCMD_MMAP_RESOURCE.
+ * @ports: address of @vcpus __u32: the event channel of each vCPU, in vCPU
+ *	order, as bound by /dev/xen/evtchn.
+ * @addr: base of the virtio-mmio device; the notify register is
+ *	@addr + 0x50 (VIRTIO_MMIO_QUEUE_NOTIFY).
+ * @addr_len: the size of the notify write, 1, 2, 4 or 8.
+ * @event_fd: the eventfd to signal.
+ * @vcpus: how many vCPUs (and ports), 1 to 4096.
+ * @vq: the queue index the guest writes to notify.
+ * @flags: 0 to assign, PRIVCMD_IOEVENTFD_FLAG_DEASSIGN to deassign.
+ * @dom: the guest.
+ * @pad: ignored, as upstream does.
+ */
+struct privcmd_ioeventfd {
+	__u64 ioreq;
+	__u64 ports;
+	__u64 addr;
+	__u32 addr_len;
+	__u32 event_fd;
+	__u32 vcpus;
+	__u32 vq;
+	__u32 flags;
+	__u16 dom;
+	__u8 pad[2];
 };
 
 /*
@@ -387,6 +445,85 @@ struct privcmd_audit_query {
  */
 #define IOCTL_PRIVCMD_MMAP_RESOURCE				\
 	_IOC(_IOC_NONE, 'P', 7, sizeof(struct privcmd_mmap_resource))
+
+/**
+ * DOC: IOCTL_PRIVCMD_IRQFD
+ *
+ * Assign: from now on, each signal of eventfd @fd makes the driver issue
+ * the DMOP at @dm_op (@size bytes, one buffer) to @dom, from a kernel
+ * worker: for example a virtio backend's "used buffer" notification
+ * raises the guest's interrupt without a trip through userspace. Signals
+ * that arrive while an injection is pending are merged into it. A signal
+ * already pending at assign time is injected at once. Deassign
+ * (PRIVCMD_IRQFD_FLAG_DEASSIGN): the eventfd @fd stops injecting; when the
+ * call returns, no injection of it is in progress or will happen. An
+ * irqfd ends too when its eventfd is closed for good and when the privcmd
+ * file is (last close, or exit of the process holding it).
+ *
+ * Under the restriction and the allowlist: on a restricted file @dom must
+ * be its domain (EPERM, before anything is registered); the DMOP's sub-op
+ * must be in the file's allowlist (IOCTL_PRIVCMD_DM_OP_ALLOWLIST) at
+ * assign time (EPERM) and is checked again before every injection: once
+ * the file is restricted to another domain or the allowlist is narrowed
+ * past it, injections are refused, each one counted (fdinfo
+ * "privcmd.irqfd_denied" and "privcmd.denied.<reason>") and traced
+ * (xen_privcmd:privcmd_denied). When IOCTL_PRIVCMD_DM_OP_ALLOWLIST or
+ * IOCTL_PRIVCMD_RESTRICT returns, no injection that passed the old rules
+ * is still on its way to Xen. Xen's answer to each injection is counted
+ * like a DM_OP's (privcmd.dm_op.<name>) and traced
+ * (xen_privcmd:privcmd_irqfd_inject); a failing injection keeps the irqfd.
+ *
+ * Errors: EFAULT the argument or the DMOP cannot be read; EINVAL a flag
+ * other than PRIVCMD_IRQFD_FLAG_DEASSIGN, @fd is not an eventfd, or (to
+ * assign) @size is 0; E2BIG @size is larger than 4096; EBADF @fd is not
+ * open; EPERM the file is restricted to another domain, or (to assign)
+ * the DMOP's sub-op is not in the allowlist; EBUSY the eventfd is already
+ * assigned on this file; ENOENT (deassign) the eventfd is not assigned on
+ * this file; ENOMEM.
+ *
+ * Differs from upstream: the DMOP is bounded (upstream: any size, kmalloc'ed
+ * uncharged; here charged to the caller's memory cgroup), a size of 0 is
+ * refused, and deassigning an eventfd that is not assigned fails ENOENT
+ * (upstream: 0). The allowlist and the later restriction are checked at
+ * each injection (upstream checks the restriction once, at assign). An
+ * irqfd belongs to the open file: EBUSY only within one file, and the last
+ * close of the file deassigns its irqfds (upstream keeps one list for the
+ * whole system and an irqfd outlives the file that made it). Upstream
+ * issues the DMOP from the eventfd's wake-up, under its lock; here from a
+ * workqueue, so that a signal never waits for Xen.
+ */
+#define IOCTL_PRIVCMD_IRQFD					\
+	_IOW('P', 8, struct privcmd_irqfd)
+
+/**
+ * DOC: IOCTL_PRIVCMD_IOEVENTFD
+ *
+ * Upstream: complete, in the kernel, the guest's writes to a virtio-mmio
+ * notify register (@addr + 0x50, @addr_len bytes, value @vq) that reach
+ * the ioreq server whose page is mapped at @ioreq, and signal eventfd
+ * @event_fd for each; or (PRIVCMD_IOEVENTFD_FLAG_DEASSIGN) stop doing so.
+ *
+ * Here: only upstream's checks, in upstream's order. A request that passes
+ * them all fails EOPNOTSUPP: the in-kernel completion is not implemented
+ * yet, and the device model keeps serving notify writes on its ioreq
+ * loop, as it does on Debian's 6.12 in-tree driver (built without
+ * CONFIG_XEN_PRIVCMD_EVENTFD, it answers EOPNOTSUPP to every call).
+ *
+ * Errors: EFAULT the argument cannot be read; EINVAL a flag other than
+ * PRIVCMD_IOEVENTFD_FLAG_DEASSIGN, or (to assign) @addr + @addr_len
+ * overflows, @addr_len is not 1, 2, 4 or 8, @vcpus is 0 or larger than
+ * 4096, or @event_fd is not an eventfd; EBADF @event_fd is not open; EPERM
+ * the file is restricted to another domain (checked right after the
+ * flags, before anything else); ENODEV (deassign) no such assignment,
+ * which is always so here; EOPNOTSUPP (assign) every check passed.
+ *
+ * Differs from upstream: the fast path is missing, so a valid assign
+ * fails EOPNOTSUPP (upstream: 0 on an auto-translated dom0, a fault or a
+ * bogus page on a PV one) and upstream's EBUSY (the eventfd assigned
+ * twice) cannot happen.
+ */
+#define IOCTL_PRIVCMD_IOEVENTFD					\
+	_IOW('P', 9, struct privcmd_ioeventfd)
 
 /**
  * DOC: IOCTL_PRIVCMD_DM_OP_ALLOWLIST
