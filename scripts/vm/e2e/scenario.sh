@@ -296,7 +296,7 @@ e2e_allowlist_intree() {
 }
 
 e2e_run() {
-	local impl=${DMOP_IMPL:-ours} ver rc
+	local impl=${DMOP_IMPL:-ours} ver rc t0 t1
 
 	step "Load the drivers: xen-privcmd and xen-evtchn ($impl), the distro's xenfs, xen-gntdev, xen-gntalloc"
 	if ! load_xen_drivers "$impl"; then
@@ -315,6 +315,9 @@ e2e_run() {
 	say "disk: /e2e/disk.img = boot sector (selftests/e2e/bootsect.asm) + this run's nonce $E2E_NONCE"
 	say "\$ xl create /e2e/guest.cfg    (dm_restrict = 1)"
 	grep -v '^#' /e2e/guest.cfg | grep . | show
+	# The time from `xl create` to the guest's greeting (README, next to the
+	# stubdomain's, which scripts/vm/stubdom/scenario.sh measures the same way).
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	if ! xl -v create /e2e/guest.cfg >"$E2E_DIR/xl-create.log" 2>&1; then
 		notok "xl create of an HVM guest with dm_restrict=1"
 		e2e_diagnose
@@ -340,7 +343,8 @@ e2e_run() {
 	if wait_for "$E2E_GUEST_TIMEOUT" e2e_serial_line; then
 		say "$E2E_SERIAL:"
 		grep XEN-DMOP-E2E "$E2E_SERIAL" | tr -d '\r' | show
-		ok "the guest's boot sector line with this run's nonce arrived through QEMU's COM1"
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		ok "the guest's boot sector line with this run's nonce arrived through QEMU's COM1 ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after xl create)"
 	else
 		notok "the guest's boot sector line with this run's nonce arrived through QEMU's COM1 (waited ${E2E_GUEST_TIMEOUT}s)"
 		say "serial file so far:"
