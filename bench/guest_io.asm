@@ -28,13 +28,11 @@
 ;
 ; Sector 1 loads the rest of the program (sectors 2 and up) at 0x7e00.
 ;
-; Build: nasm -f bin -o guest_io.bin guest_io.asm
+; Build: nasm -f bin -I ../selftests/e2e/ -o guest_io.bin guest_io.asm (com1.inc)
 
 	bits	16
 	org	0x7c00
 
-COM1	equ	0x3f8
-DEBUGIO	equ	0xe9
 NACCESS	equ	4096			; timed accesses per kind
 SECTORS	equ	3			; sectors after the first
 
@@ -80,7 +78,7 @@ drive		db	0
 	dw	0xaa55
 
 stage2:
-	call	uart_init
+	call	com1_init
 	call	tsc_khz
 	jc	fail
 	mov	si, msg_khz
@@ -303,40 +301,6 @@ unreal:
 	sti
 	ret
 
-uart_init:
-	mov	dx, COM1 + 1
-	xor	al, al
-	out	dx, al			; no interrupts
-	mov	dx, COM1 + 3
-	mov	al, 0x80		; DLAB
-	out	dx, al
-	mov	dx, COM1
-	mov	al, 1			; 115200
-	out	dx, al
-	mov	dx, COM1 + 1
-	xor	al, al
-	out	dx, al
-	mov	dx, COM1 + 3
-	mov	al, 0x03		; 8N1
-	out	dx, al
-	mov	dx, COM1 + 2
-	mov	al, 0xc7		; FIFOs
-	out	dx, al
-	mov	dx, COM1 + 4
-	mov	al, 0x03		; DTR, RTS
-	out	dx, al
-	ret
-
-; puts: the NUL-terminated string at DS:SI
-puts:
-	lodsb
-	test	al, al
-	jz	.done
-	call	putc
-	jmp	puts
-.done:
-	ret
-
 eol:
 	mov	al, 13
 	call	putc
@@ -367,21 +331,7 @@ puthex:
 	pop	ecx
 	ret
 
-; putc: AL to COM1 (once its transmitter is empty) and to port 0xe9
-putc:
-	push	dx
-	push	ax
-	mov	dx, COM1 + 5
-.wait:
-	in	al, dx
-	test	al, 0x20
-	jz	.wait
-	pop	ax
-	mov	dx, COM1
-	out	dx, al
-	out	DEBUGIO, al
-	pop	dx
-	ret
+%include "com1.inc"
 
 msg_error	db	"XEN-DMOP-GUEST-IO error ", 0
 msg_noxen	db	"no Xen CPUID leaves", 13, 10, 0

@@ -13,13 +13,11 @@
 ; idles. The nonce proves the line was produced in this run from data QEMU
 ; read off the disk, not left over from somewhere else.
 ;
-; Build: nasm -f bin -o bootsect.bin bootsect.asm
+; Build: nasm -f bin -I ./ -o bootsect.bin bootsect.asm (com1.inc)
 
 	bits	16
 	org	0x7c00
 
-COM1	equ	0x3f8
-DEBUGIO	equ	0xe9
 NONCE	equ	0x7e00			; sector 2 is read here
 NONCEMAX equ	64			; longest nonce printed
 
@@ -34,29 +32,7 @@ start:
 	cld
 	mov	[drive], dl		; the BIOS passes the boot drive in DL
 
-	; 16550: no interrupts, 115200 8N1, FIFOs on. QEMU ignores the speed,
-	; but a real UART would need it, so do it properly.
-	mov	dx, COM1 + 1
-	xor	al, al
-	out	dx, al
-	mov	dx, COM1 + 3
-	mov	al, 0x80		; DLAB: the next two ports are the divisor
-	out	dx, al
-	mov	dx, COM1
-	mov	al, 1			; 115200 / 1
-	out	dx, al
-	mov	dx, COM1 + 1
-	xor	al, al
-	out	dx, al
-	mov	dx, COM1 + 3
-	mov	al, 0x03		; 8 data bits, no parity, 1 stop bit
-	out	dx, al
-	mov	dx, COM1 + 2
-	mov	al, 0xc7		; enable and clear the FIFOs
-	out	dx, al
-	mov	dx, COM1 + 4
-	mov	al, 0x03		; DTR, RTS
-	out	dx, al
+	call	com1_init
 
 	; Sector 2 (CHS 0/0/2) into NONCE, with one retry after a reset.
 	mov	byte [tries], 2
@@ -100,29 +76,7 @@ halt:
 	hlt
 	jmp	.idle
 
-; puts: write the NUL-terminated string at DS:SI to COM1 and port 0xe9.
-puts:
-	lodsb
-	test	al, al
-	jz	.done
-	call	putc
-	jmp	puts
-.done:
-	ret
-
-; putc: AL to COM1 (once the transmitter holding register is empty) and 0xe9.
-putc:
-	push	ax
-	mov	dx, COM1 + 5		; line status register
-.wait:
-	in	al, dx
-	test	al, 0x20		; THRE
-	jz	.wait
-	pop	ax
-	mov	dx, COM1
-	out	dx, al
-	out	DEBUGIO, al
-	ret
+%include "com1.inc"
 
 msg_hello	db	"XEN-DMOP-E2E guest: booted from the emulated disk, nonce=", 0
 msg_ioerr	db	"XEN-DMOP-E2E guest: reading sector 2 failed", 13, 10, 0
