@@ -22,6 +22,14 @@ unload_xen_drivers() {
 	done
 }
 
+# reverse WORDS...: the words in reverse order (the benchmark modes alternate
+# the drivers' order between rounds).
+reverse() {
+	out=
+	for w in "$@"; do out="$w${out:+ $out}"; done
+	echo "$out"
+}
+
 # pin_task_name_recording: start the tracer's task-name recording once, for
 # the whole run. The first enabled trace event starts it (probes on
 # sched_switch and sched_wakeup) and the last disabled one stops it, and each

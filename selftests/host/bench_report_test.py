@@ -28,6 +28,7 @@ REPORT = os.path.join(TOP, "scripts", "bench", "report")
 DECIDE = os.path.join(TOP, "scripts", "bench", "decide.awk")
 TARGETS = os.path.join(TOP, "bench", "targets")
 MODE = os.path.join(TOP, "scripts", "vm", "mode-bench")
+LIB = os.path.join(TOP, "scripts", "vm", "lib.sh")
 
 loader = importlib.machinery.SourceFileLoader("bench_report", REPORT)
 spec = importlib.util.spec_from_loader("bench_report", loader)
@@ -314,7 +315,9 @@ def mode_bench(data, budget=1000, rounds=200, min_rounds=10, fail=()):
     for f in (DECIDE, TARGETS):
         shutil.copy(f, d)
     with open(os.path.join(d, "lib.sh"), "w") as f:
-        f.write('load_xen_drivers() { echo "$1" >>"$DMOP_DIR/loads"; }\n'
+        # The real helpers, the drivers' loading stubbed.
+        f.write(f'. {LIB}\n'
+                'load_xen_drivers() { echo "$1" >>"$DMOP_DIR/loads"; }\n'
                 'unload_xen_drivers() { :; }\n')
     for line in data:
         w = line.split()
