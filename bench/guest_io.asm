@@ -28,7 +28,8 @@
 ;
 ; Sector 1 loads the rest of the program (sectors 2 and up) at 0x7e00.
 ;
-; Build: nasm -f bin -I ../selftests/e2e/ -o guest_io.bin guest_io.asm (com1.inc)
+; Build: nasm -f bin -I ../selftests/e2e/ -o guest_io.bin guest_io.asm (com1.inc,
+; util.inc)
 
 	bits	16
 	org	0x7c00
@@ -214,37 +215,6 @@ report:
 	jb	.bucket
 	jmp	eol
 
-; tsc_khz: EAX = the TSC frequency Xen gives this guest (kHz), from its
-; CPUID leaves (found at 0x40000000 + n * 0x100). CF on failure, SI = why.
-tsc_khz:
-	mov	si, msg_noxen
-	mov	ebp, 0x40000000
-.probe:
-	mov	eax, ebp
-	cpuid
-	cmp	ebx, 'XenV'
-	jne	.again
-	cmp	ecx, 'MMXe'
-	jne	.again
-	cmp	edx, 'nVMM'
-	jne	.again
-	lea	eax, [ebp + 3]
-	xor	ecx, ecx
-	cpuid
-	mov	eax, ecx
-	mov	si, msg_nokhz
-	test	eax, eax
-	jz	.no
-	clc
-	ret
-.again:
-	add	ebp, 0x100
-	cmp	ebp, 0x40010000
-	jb	.probe
-.no:
-	stc
-	ret
-
 ; pci_read: EAX = config dword BL (register) of bus 0 device CL
 pci_read:
 	movzx	eax, cl
@@ -283,59 +253,10 @@ find_vga:
 	stc
 	ret
 
-; unreal: give FS a flat 4 GiB limit (protected mode for a moment, then
-; back); real-mode code can then reach any 32-bit address through FS.
-unreal:
-	cli
-	lgdt	[gdt_desc]
-	mov	eax, cr0
-	or	al, 1
-	mov	cr0, eax
-	jmp	$ + 2
-	mov	bx, 0x08
-	mov	fs, bx
-	and	al, 0xfe
-	mov	cr0, eax
-	jmp	$ + 2
-	xor	bx, bx			; FS's base stays 0, its limit 4 GiB
-	sti
-	ret
-
-eol:
-	mov	al, 13
-	call	putc
-	mov	al, 10
-	jmp	putc
-
-; puthex32: EAX as 8 hex digits; puthex8: AL as 2
-puthex32:
-	push	ecx
-	mov	cx, 8
-	jmp	puthex
-puthex8:
-	push	ecx
-	shl	eax, 24
-	mov	cx, 2
-puthex:
-	rol	eax, 4
-	push	eax
-	and	al, 0x0f
-	add	al, '0'
-	cmp	al, '9'
-	jbe	.digit
-	add	al, 'a' - '9' - 1
-.digit:
-	call	putc
-	pop	eax
-	loop	puthex
-	pop	ecx
-	ret
-
 %include "com1.inc"
+%include "util.inc"
 
 msg_error	db	"XEN-DMOP-GUEST-IO error ", 0
-msg_noxen	db	"no Xen CPUID leaves", 13, 10, 0
-msg_nokhz	db	"Xen gives no TSC frequency", 13, 10, 0
 msg_novga	db	"no stdvga (1234:1111) with a BAR 2 on bus 0", 13, 10, 0
 msg_khz		db	"XEN-DMOP-GUEST-IO tsc_khz=", 0
 msg_pio		db	"XEN-DMOP-GUEST-IO pio", 0
@@ -347,15 +268,6 @@ msg_max		db	" max=", 0
 msg_val		db	" val=", 0
 msg_hist	db	" hist", 0
 msg_done	db	"XEN-DMOP-GUEST-IO done", 13, 10, 0
-
-	align	8
-gdt:
-	dq	0
-	dq	0x00cf92000000ffff	; flat data: base 0, limit 4 GiB, writable
-gdt_end:
-gdt_desc:
-	dw	gdt_end - gdt - 1
-	dd	gdt
 
 	align	4
 stats:
