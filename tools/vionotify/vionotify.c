@@ -575,7 +575,8 @@ static const uint32_t allowlist[] = {
 	XEN_DMOP_nr_vcpus,
 };
 
-static int setup(struct backend *b, uid_t uid, gid_t gid, const char *root)
+/* @mkroot: @root is a mkdtemp() template to make the chroot from */
+static int setup(struct backend *b, uid_t uid, gid_t gid, char *root, bool mkroot)
 {
 	struct dmop_setup_report rep = { .sz = sizeof(rep) };
 	struct dmop_setup_opts o = { .sz = sizeof(o) };
@@ -630,6 +631,11 @@ static int setup(struct backend *b, uid_t uid, gid_t gid, const char *root)
 			return err;
 	}
 
+	/* the empty directory to chroot into: made last, only when needed */
+	if (mkroot && !mkdtemp(root)) {
+		err_msg("mkdtemp %s: %s", root, strerror(errno));
+		return -1;
+	}
 	o.domid = b->domid;
 	o.uid = uid;
 	o.gid = gid;
@@ -714,8 +720,9 @@ int main(int argc, char **argv)
 			     .irq_efd = -1 };
 	unsigned long long v, uid = 65534, gid = 65534;
 	char rootbuf[] = "/run/vionotify.XXXXXX";
-	const char *root = NULL;
+	char *root = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
+	bool ready = false;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -758,24 +765,18 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	if (!root) {
-		root = mkdtemp(rootbuf);
-		if (!root) {
-			err_msg("mkdtemp %s: %s", rootbuf, strerror(errno));
-			return 1;
-		}
-	}
-
-	rc = setup(&b, uid, gid, root);
+	rc = setup(&b, uid, gid, root ? root : rootbuf, !root);
 	if (!rc) {
 		printf("%s: ready domid=%u ioservid=%u base=%#" PRIx64 " vcpus=%u port0=%u mode=%s uid=%llu\n",
 		       prog, b.domid, b.id, b.base, b.vcpus, b.chan[0].local,
 		       b.fastpath ? "fastpath" : "loop", uid);
 		rc = serve_loop(&b);
+		ready = true;
 	}
 	if (teardown(&b) && !rc)
 		rc = -1;
-	printf("%s: notifies_eventfd=%" PRIu64 " notifies_loop=%" PRIu64
+	if (ready)
+		printf("%s: notifies_eventfd=%" PRIu64 " notifies_loop=%" PRIu64
 	       " other_accesses=%" PRIu64 " irqs=%" PRIu64 " kernel_late=%" PRIu64 " mode=%s\n",
 	       prog, b.notifies_eventfd, b.notifies_loop, b.other, b.irqs, b.kernel_late,
 	       b.fastpath ? "fastpath" : "loop");

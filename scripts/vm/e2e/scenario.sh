@@ -404,6 +404,11 @@ e2e_run() {
 			check "the first run's domain and QEMU are gone" wait_for 15 e2e_guest_gone &&
 			e2e_allowlisted_run
 	fi
+	# mode-e2e: a guest served by tools/vionotify (/e2e/vionotify.sh); it
+	# needs our drivers' allowlist, irqfd and ioeventfd
+	if [ "$impl" = ours ] && [ "${E2E_VIONOTIFY:-0}" = 1 ]; then
+		e2e_vionotify
+	fi
 
 	e2e_teardown
 }
