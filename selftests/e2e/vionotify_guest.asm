@@ -100,7 +100,8 @@ stage2:
 	mov	eax, [fs:esi + REG_MAGIC]
 	mov	[magic], eax
 	mov	si, msg_magic
-	call	puts
+	call	puts			; (clobbers AL)
+	mov	eax, [magic]
 	call	puthex32
 	mov	si, msg_version
 	call	puts
