@@ -82,24 +82,27 @@ vio_run() {
 		return 1
 	fi
 	VIO_DOMID=$(xl domid "$VIO_GUEST")
-	say "\$ vionotify $flag $VIO_DOMID    (the guest is paused)"
+	say "\$ vionotify ${flag:+$flag }$VIO_DOMID    (the guest is paused)"
 	/e2e/vionotify $flag "$VIO_DOMID" >"$VIO_OUT" 2>&1 &
 	pid=$!
-	if wait_for 20 vio_ready_or_dead "$pid" && grep -q '^vionotify: ready' "$VIO_OUT"; then
+	if ! wait_for 20 vio_ready_or_dead "$pid" || ! grep -q '^vionotify: ready' "$VIO_OUT"; then
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid"
+		rc=$?
 		show "$VIO_OUT"
-		uid=$(e2e_status_field "$pid" Uid)
-		check "vionotify ($mode) set up for domain $VIO_DOMID and runs as uid $VIO_UID, no capabilities" \
-			test "$uid" = "$VIO_UID $VIO_UID $VIO_UID $VIO_UID" -a \
-			"$(e2e_status_field "$pid" CapEff)" = 0000000000000000
-		dmop status "$pid" 2>&1 | show
-		check "vionotify ($mode): xl unpause" xl unpause "$VIO_GUEST"
-		if wait_for 120 grep -q -e '^VIONOTIFY-DONE' -e '^VIONOTIFY error' "$VIO_SERIAL"; then
-			:
-		fi
-		tr -d '\r' <"$VIO_SERIAL" 2>/dev/null | grep '^VIONOTIFY' | show
-	else
-		notok "vionotify ($mode) set up for domain $VIO_DOMID (no 'ready' line in 20 s)"
+		notok "vionotify ($mode) set up for domain $VIO_DOMID (exit $rc, no 'ready' line: $(tail -n 1 "$VIO_OUT"))"
+		vio_destroy "$mode"
+		return 1
 	fi
+	show "$VIO_OUT"
+	uid=$(e2e_status_field "$pid" Uid)
+	check "vionotify ($mode) set up for domain $VIO_DOMID and runs as uid $VIO_UID, no capabilities" \
+		test "$uid" = "$VIO_UID $VIO_UID $VIO_UID $VIO_UID" -a \
+		"$(e2e_status_field "$pid" CapEff)" = 0000000000000000
+	dmop status "$pid" 2>&1 | show
+	check "vionotify ($mode): xl unpause" xl unpause "$VIO_GUEST"
+	wait_for 120 grep -q -e '^VIONOTIFY-DONE' -e '^VIONOTIFY error' "$VIO_SERIAL"
+	tr -d '\r' <"$VIO_SERIAL" 2>/dev/null | grep '^VIONOTIFY' | show
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	rc=$?
@@ -124,8 +127,12 @@ vio_run() {
 		test "$(vio_field irqs)" = "$VIO_IRQS"
 	say "vionotify ($mode), the guest's TSC: a notify write $(vio_mean_us notify) µs, write-to-interrupt $(vio_mean_us irq) µs (means)"
 
-	check "vionotify ($mode): xl destroy $VIO_GUEST" xl destroy "$VIO_GUEST" &&
-		check "vionotify ($mode): the guest is gone" wait_for 15 vio_guest_gone
+	vio_destroy "$mode"
+}
+
+vio_destroy() {
+	check "vionotify ($1): xl destroy $VIO_GUEST" xl destroy "$VIO_GUEST" &&
+		check "vionotify ($1): the guest is gone" wait_for 15 vio_guest_gone
 }
 
 # e2e_vionotify: both modes, after the e2e guest is gone (one guest at a time
