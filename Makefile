@@ -9,6 +9,7 @@
 #   make demo            boot Xen in QEMU and show our modules serving a real guest
 #   make vm-6.1          the VM suite on one series (IMPL=intree runs it on the distro's modules)
 #   make modules-fault-6.1  the allocation-failure injection test build (scripts/vm/run --impl fault)
+#   make vionotify       the virtio-mmio-style backend of the e2e run (tools/vionotify)
 #   make lint            sparse (C=2) on every series, checkpatch --strict, make docs
 #   make docs            Documentation/ built with Sphinx -W (ioctl references pulled from
 #                        the uapi headers' kernel-doc), kernel-doc -Wall on our sources
@@ -36,7 +37,7 @@ SHELL    := /bin/bash
 export XEN_DMOP_VERSION := $(VERSION)
 
 .PHONY: all modules deps tools check lint sparse checkpatch selftests host-tests \
-	libdmop docs demo bench clean dkms-check deb deb-vm install uninstall $(addprefix modules-,$(SERIES)) \
+	libdmop vionotify docs demo bench clean dkms-check deb deb-vm install uninstall $(addprefix modules-,$(SERIES)) \
 	$(addprefix modules-fault-,$(SERIES)) $(addprefix modules-debug-,$(SERIES)) \
 	$(addprefix modules-kasan-,$(SERIES)) \
 	$(addprefix vm-,$(SERIES)) check-debug soak stubdom check-stubdom demo-stubdom $(addprefix stubdom-,$(SERIES))
@@ -110,6 +111,11 @@ selftests: tools
 # The userspace library and the dmop command (tools/libdmop).
 libdmop:
 	$(MAKE) -C tools/libdmop OUT=$(CURDIR)/$(BUILD)/libdmop
+
+# The virtio-mmio-style backend of the end-to-end run (scripts/vm/e2e/stage
+# builds it too), static, on libdmop.a.
+vionotify:
+	$(MAKE) -C tools/vionotify OUT=$(CURDIR)/$(BUILD)/vionotify LIBDMOP=$(CURDIR)/$(BUILD)/libdmop
 
 host-tests: selftests
 	$(MAKE) -C tools/libdmop check OUT=$(CURDIR)/$(BUILD)/libdmop
