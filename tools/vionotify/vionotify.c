@@ -254,7 +254,7 @@ static uint64_t read_reg(struct backend *b, uint64_t off)
 	}
 }
 
-/* Serve the claimed ioreq of @vcpu; after_answer: raise the IRQ afterwards. */
+/* Serve the claimed ioreq of @vcpu; a "raise" write raises the IRQ after the answer. */
 static int serve(struct backend *b, unsigned int vcpu)
 {
 	struct ioreq *r = (struct ioreq *)b->page + vcpu;
