@@ -135,7 +135,7 @@ static int evtchn_bind_port(struct evtchn_file *f, evtchn_port_t port,
 	rc = evtchn_make_shared(port, is_static);
 	if (rc)
 		goto err_put;
-	rc = request_irq(irq, evtchn_interrupt, 0, f->name, p);
+	rc = request_irq(irq, evtchn_interrupt, IRQF_SHARED, f->name, p);
 	if (rc)
 		goto err_put;
 

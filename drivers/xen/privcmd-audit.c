@@ -98,6 +98,8 @@ static void privcmd_audit_sum(struct privcmd_file *pf, struct privcmd_counters *
 		sum->dm_ops_denied += READ_ONCE(c->dm_ops_denied);
 		sum->irqfd_injections += READ_ONCE(c->irqfd_injections);
 		sum->irqfd_denied += READ_ONCE(c->irqfd_denied);
+		sum->ioeventfd_notifies += READ_ONCE(c->ioeventfd_notifies);
+		sum->ioeventfd_denied += READ_ONCE(c->ioeventfd_denied);
 	}
 }
 
@@ -163,6 +165,9 @@ void privcmd_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "privcmd.irqfds:\t%d\n", atomic_read(&pf->nr_irqfds));
 	seq_printf(m, "privcmd.irqfd_injections:\t%llu\n", sum->irqfd_injections);
 	seq_printf(m, "privcmd.irqfd_denied:\t%llu\n", sum->irqfd_denied);
+	seq_printf(m, "privcmd.ioeventfds:\t%d\n", atomic_read(&pf->nr_ioeventfds));
+	seq_printf(m, "privcmd.ioeventfd_notifies:\t%llu\n", sum->ioeventfd_notifies);
+	seq_printf(m, "privcmd.ioeventfd_denied:\t%llu\n", sum->ioeventfd_denied);
 	for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++) {
 		if (!sum->calls[i])
 			continue;

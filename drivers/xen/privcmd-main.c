@@ -187,6 +187,7 @@ int privcmd_open(struct inode *inode, struct file *file)
 	privcmd_restrict_open(pf);
 	xa_init_flags(&pf->maps, XA_FLAGS_ALLOC1);
 	privcmd_irqfd_open(pf);
+	privcmd_ioeventfd_open(pf);
 	err = privcmd_audit_open(pf);
 	if (err)
 		goto err_free;
@@ -205,6 +206,7 @@ int privcmd_release(struct inode *inode, struct file *file)
 
 	/* First: a pending injection uses the counters and the srcu. */
 	privcmd_irqfd_release(pf);
+	privcmd_ioeventfd_release(pf);
 	privcmd_audit_release(pf);
 	xa_destroy(&pf->maps);	/* empty: every mapping held the file */
 	kfree(pf);
@@ -223,6 +225,7 @@ static int privcmd_live_show(struct seq_file *m, void *unused)
 	seq_printf(m, "buf_pages:\t%ld\n", atomic_long_read(&privcmd_live.buf_pages));
 	seq_printf(m, "local_pages:\t%ld\n", atomic_long_read(&privcmd_live.local_pages));
 	seq_printf(m, "irqfds:\t%ld\n", atomic_long_read(&privcmd_live.irqfds));
+	seq_printf(m, "ioeventfds:\t%ld\n", atomic_long_read(&privcmd_live.ioeventfds));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(privcmd_live);

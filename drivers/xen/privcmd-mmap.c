@@ -70,6 +70,9 @@ static_assert(XEN_PFN_PER_PAGE == 1,
  * @nr_pages: pages claimed by the filling ioctl, from the start (and the
  *	number of entries of @pages).
  * @pages: auto-translated dom0 only (else NULL): the local pages.
+ * @res: what MMAP_RESOURCE mapped, once it succeeded (@res.num != 0): the
+ *	domain, resource type and id, and the frames @res.idx onwards. The
+ *	ioeventfd code names an ioreq server's page by its address this way.
  * @rcu: get_unmapped_area() looks mappings up under RCU.
  */
 struct privcmd_mapping {
@@ -81,6 +84,13 @@ struct privcmd_mapping {
 	unsigned long nr_mapped;
 	unsigned long nr_pages;
 	struct page **pages;
+	struct {
+		domid_t dom;
+		u32 type;
+		u32 id;
+		u64 idx;
+		u64 num;
+	} res;
 	struct rcu_head rcu;
 };
 
@@ -710,11 +720,63 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 	xen_preemptible_hcall_end();
 	if (!rc)
 		rc = privcmd_resource_remap(vma, &r, &xr, pfns);
+	if (!rc) {
+		struct privcmd_mapping *map = vma->vm_private_data;
+
+		map->res.dom = r.dom;
+		map->res.type = r.type;
+		map->res.id = r.id;
+		map->res.idx = r.idx;
+		map->res.num = r.num;
+	}
 
 out:
 	mmap_write_unlock(mm);
 	kvfree(pfns);
 out_end:
 	privcmd_unrestricted_end(file->private_data, counted);
+	return rc;
+}
+
+/**
+ * privcmd_ioreq_frame() - the ioreq server page mapped at @addr.
+ * @mm: the caller's address space.
+ * @addr: a page-aligned address in a mapping that MMAP_RESOURCE filled with
+ *	frames of a XENMEM_resource_ioreq_server of @dom.
+ * @dom: the domain the caller names.
+ * @id: the ioreq server's id, set on success.
+ * @frame: the resource frame mapped at @addr (>= 1: an ioreq page), set on
+ *	success.
+ *
+ * The mapping only names the server and frame: the caller maps its own copy
+ * from Xen, so nothing depends on the mapping after this returns.
+ *
+ * Return: 0, or -EINVAL if @addr is not such a page.
+ */
+int privcmd_ioreq_frame(struct mm_struct *mm, unsigned long addr, domid_t dom, u32 *id,
+			u64 *frame)
+{
+	struct privcmd_mapping *map;
+	struct vm_area_struct *vma;
+	unsigned long page;
+	int rc = -EINVAL;
+
+	if (offset_in_page(addr))
+		return -EINVAL;
+	mmap_read_lock(mm);
+	vma = privcmd_find_vma(mm, addr);
+	if (!vma)
+		goto out;
+	map = vma->vm_private_data;
+	page = (addr - vma->vm_start) >> PAGE_SHIFT;
+	if (!map->res.num || map->res.type != XENMEM_resource_ioreq_server ||
+	    map->res.dom != dom || page >= map->res.num ||
+	    map->res.idx + page < XENMEM_resource_ioreq_server_frame_ioreq(0))
+		goto out;
+	*id = map->res.id;
+	*frame = map->res.idx + page;
+	rc = 0;
+out:
+	mmap_read_unlock(mm);
 	return rc;
 }

@@ -128,6 +128,26 @@ TRACE_EVENT(privcmd_irqfd_inject,
 		      __entry->result)
 );
 
+/*
+ * An ioeventfd was assigned (@assign) or went away (deassign or the file's
+ * release): notify writes of queue @vq to the virtio-mmio device at @addr
+ * of @domid.
+ */
+TRACE_EVENT(privcmd_ioeventfd,
+	    TP_PROTO(unsigned int domid, u64 addr, unsigned int vq, bool assign),
+	    TP_ARGS(domid, addr, vq, assign),
+	    TP_STRUCT__entry(__field(unsigned int, domid)
+			     __field(u64, addr)
+			     __field(unsigned int, vq)
+			     __field(bool, assign)),
+	    TP_fast_assign(__entry->domid = domid;
+			   __entry->addr = addr;
+			   __entry->vq = vq;
+			   __entry->assign = assign;),
+	    TP_printk("domid=%u addr=%#llx vq=%u %s", __entry->domid, __entry->addr,
+		      __entry->vq, __entry->assign ? "assign" : "release")
+);
+
 #endif /* XEN_DMOP_PRIVCMD_TRACE_H */
 
 /*

@@ -42,6 +42,9 @@ void privcmd_audit_denied(struct privcmd_file *pf, unsigned int cmd, unsigned in
  *	(also counted in @calls).
  * @irqfd_denied: injections refused (restriction or allowlist; also
  *	counted in @denied).
+ * @ioeventfd_notifies: guest notify writes an ioeventfd completed.
+ * @ioeventfd_denied: notify writes left to user space because the file
+ *	was restricted to another domain after the assign.
  *
  * Per CPU so that threads sharing a file (a device model's vCPU threads)
  * never write the same cache line on the DM_OP path; readers sum them.
@@ -53,6 +56,8 @@ struct privcmd_counters {
 	u64 dm_ops_denied;
 	u64 irqfd_injections;
 	u64 irqfd_denied;
+	u64 ioeventfd_notifies;
+	u64 ioeventfd_denied;
 };
 
 /*
@@ -85,6 +90,10 @@ struct privcmd_counters {
  * @irqfd_lock: protects @irqfds; taken under an eventfd's wait-queue lock.
  * @irqfds: the file's live irqfds (struct privcmd_kirqfd).
  * @nr_irqfds: how many, for fdinfo.
+ * @ioeventfd_mutex: serialises assigning, deassigning and the release of
+ *	the file's ioeventfds (privcmd-ioeventfd.c).
+ * @ioreqs: the ioreq servers they belong to (struct privcmd_kioreq).
+ * @nr_ioeventfds: how many ioeventfds, for fdinfo.
  */
 struct privcmd_file {
 	unsigned int domid;
@@ -99,6 +108,9 @@ struct privcmd_file {
 	spinlock_t irqfd_lock;		/* @irqfds; under eventfd wait-queue locks */
 	struct list_head irqfds;
 	atomic_t nr_irqfds;
+	struct mutex ioeventfd_mutex;	/* assign, deassign, release */
+	struct list_head ioreqs;
+	atomic_t nr_ioeventfds;
 };
 
 /**
@@ -112,6 +124,7 @@ struct privcmd_file {
  * @local_pages: auto-translated dom0: unpopulated local pages that filled
  *	mappings map foreign frames over.
  * @irqfds: assigned irqfds, until their teardown has finished.
+ * @ioeventfds: assigned ioeventfds.
  */
 struct privcmd_live {
 	atomic_long_t files;
@@ -120,6 +133,7 @@ struct privcmd_live {
 	atomic_long_t buf_pages;
 	atomic_long_t local_pages;
 	atomic_long_t irqfds;
+	atomic_long_t ioeventfds;
 };
 
 extern struct privcmd_live privcmd_live;
@@ -216,6 +230,8 @@ void privcmd_irqfd_exit(void);
 
 /* privcmd-ioeventfd.c */
 long privcmd_ioctl_ioeventfd(struct file *file, void __user *udata);
+void privcmd_ioeventfd_open(struct privcmd_file *pf);
+void privcmd_ioeventfd_release(struct privcmd_file *pf);
 
 /* privcmd-restrict.c */
 long privcmd_ioctl_restrict(struct file *file, void __user *udata);
@@ -245,6 +261,8 @@ long privcmd_ioctl_mmap(struct file *file, void __user *udata);
 long privcmd_ioctl_mmap_batch_v1(struct file *file, void __user *udata);
 long privcmd_ioctl_mmap_batch_v2(struct file *file, void __user *udata);
 long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata);
+int privcmd_ioreq_frame(struct mm_struct *mm, unsigned long addr, domid_t dom, u32 *id,
+			u64 *frame);
 
 /* privcmd-buf.c: /dev/xen/hypercall */
 extern const struct file_operations xen_privcmdbuf_fops;

@@ -92,6 +92,16 @@ int _test_cmd_dmop_create_ioreq_server(int fd, unsigned int dom, uint16_t *id)
 	return rc;
 }
 
+int _test_cmd_dmop_set_ioreq_server_state(int fd, unsigned int dom, uint16_t id, bool enabled)
+{
+	struct xen_dm_op op = { .op = XEN_DMOP_set_ioreq_server_state };
+
+	op.u.set_ioreq_server_state.id = id;
+	op.u.set_ioreq_server_state.enabled = enabled;
+	return dmop1(fd, dom, &op, "fd %ld, dom %ld, set_ioreq_server_state id %ld enabled %ld",
+		     id, enabled);
+}
+
 int _test_cmd_dmop_destroy_ioreq_server(int fd, unsigned int dom, uint16_t id)
 {
 	struct xen_dm_op op = { .op = XEN_DMOP_destroy_ioreq_server };

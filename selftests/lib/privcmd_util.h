@@ -68,6 +68,10 @@ int _test_cmd_dmop_create_ioreq_server(int fd, unsigned int dom, uint16_t *id);
 #define test_err_dmop_create_ioreq_server(e, ...) \
 	test_err(e, _test_cmd_dmop_create_ioreq_server(__VA_ARGS__))
 
+int _test_cmd_dmop_set_ioreq_server_state(int fd, unsigned int dom, uint16_t id, bool enabled);
+#define test_cmd_dmop_set_ioreq_server_state(...) \
+	test_cmd(_test_cmd_dmop_set_ioreq_server_state(__VA_ARGS__))
+
 int _test_cmd_dmop_destroy_ioreq_server(int fd, unsigned int dom, uint16_t id);
 #define test_cmd_dmop_destroy_ioreq_server(...) \
 	test_cmd(_test_cmd_dmop_destroy_ioreq_server(__VA_ARGS__))
