@@ -67,7 +67,7 @@ vio_run() {
 	local mode="$1" flag="" rc n pid uid
 
 	[ "$mode" = fastpath ] || flag=--no-fastpath
-	step "vionotify $flag: a guest's virtio-mmio page served by a libdmop ioreq server ($mode)"
+	step "vionotify${flag:+ $flag}: a guest's virtio-mmio page served by a libdmop ioreq server ($mode)"
 	mkdir -p "$VIO_DIR"
 	rm -f "$VIO_SERIAL"
 	VIO_OUT=$VIO_DIR/vionotify-$mode.out
