@@ -28,7 +28,8 @@
  * - An unknown command fails with ENOTTY (upstream's too). The 6.12 in-tree
  *   IOCTL_PRIVCMD_PCIDEV_GET_GSI (10) is not implemented: ENOTTY.
  *   IOCTL_PRIVCMD_IRQFD (8) and IOCTL_PRIVCMD_IOEVENTFD (9) are, on both
- *   kernel series, whatever the kernel's CONFIG_XEN_PRIVCMD_EVENTFD.
+ *   kernel series and both dom0 kinds (PV, PVH), whatever the kernel's
+ *   CONFIG_XEN_PRIVCMD_EVENTFD.
  * - There is no 32-bit compat ioctl (as upstream): the layouts hold native
  *   pointers, so 32-bit callers on a 64-bit kernel get ENOTTY.
  * - A file can be restricted to one domain (IOCTL_PRIVCMD_RESTRICT); the
@@ -503,24 +504,40 @@ struct privcmd_audit_query {
  * the ioreq server whose page is mapped at @ioreq, and signal eventfd
  * @event_fd for each; or (PRIVCMD_IOEVENTFD_FLAG_DEASSIGN) stop doing so.
  *
- * Here: only upstream's checks, in upstream's order. A request that passes
- * them all fails EOPNOTSUPP: the in-kernel completion is not implemented
- * yet, and the device model keeps serving notify writes on its ioreq
- * loop, as it does on Debian's 6.12 in-tree driver (built without
- * CONFIG_XEN_PRIVCMD_EVENTFD, it answers EOPNOTSUPP to every call).
+ * Here: the same, on a PV dom0 as on a PVH one. @ioreq must be a page of
+ * a privcmd mapping that IOCTL_PRIVCMD_MMAP_RESOURCE filled with an ioreq
+ * server's synchronous ioreq page (frame 1 on) of @dom; the mapping only
+ * names the server: the kernel maps the frames itself, for as long as the
+ * ioeventfd lives. @ports must each be an interdomain channel to @dom
+ * bound through /dev/xen/evtchn; the kernel references them and shares
+ * their interrupt, so the device model is still woken and still unmasks
+ * them, and finds notify writes already answered. A ready request is
+ * claimed with a compare-and-exchange of its state (STATE_IOREQ_READY to
+ * STATE_IOREQ_INPROCESS), which a device model sharing the ports must do
+ * too. A file restricted to another domain after the assign leaves the
+ * writes to user space, each counted (fdinfo "privcmd.ioeventfd_denied").
+ * An ioeventfd belongs to the open file: it ends with a deassign or the
+ * file's last close; its eventfd stays referenced until then. Counted in
+ * fdinfo ("privcmd.ioeventfds", "privcmd.ioeventfd_notifies") and traced
+ * (xen_privcmd:privcmd_ioeventfd).
  *
- * Errors: EFAULT the argument cannot be read; EINVAL a flag other than
- * PRIVCMD_IOEVENTFD_FLAG_DEASSIGN, or (to assign) @addr + @addr_len
- * overflows, @addr_len is not 1, 2, 4 or 8, @vcpus is 0 or larger than
- * 4096, or @event_fd is not an eventfd; EBADF @event_fd is not open; EPERM
- * the file is restricted to another domain (checked right after the
- * flags, before anything else); ENODEV (deassign) no such assignment,
- * which is always so here; EOPNOTSUPP (assign) every check passed.
+ * Errors: EFAULT the argument or @ports cannot be read; EINVAL a flag
+ * other than PRIVCMD_IOEVENTFD_FLAG_DEASSIGN, or (to assign) @addr +
+ * @addr_len overflows, @addr_len is not 1, 2, 4 or 8, @vcpus is 0 or
+ * larger than 4096, @event_fd is not an eventfd, @ioreq is not such a page,
+ * a port is not such a channel, the page is already used with another @dom
+ * or @vcpus, or Xen refuses the frames (more vCPUs than the server has
+ * pages for); EBADF @event_fd is not open; EPERM the file is restricted to
+ * another domain (checked right after the flags, before anything else);
+ * EBUSY the eventfd is already assigned to this server; ENODEV (deassign)
+ * no such assignment on this file; ENOMEM.
  *
- * Differs from upstream: the fast path is missing, so a valid assign
- * fails EOPNOTSUPP (upstream: 0 on an auto-translated dom0, a fault or a
- * bogus page on a PV one) and upstream's EBUSY (the eventfd assigned
- * twice) cannot happen.
+ * Differs from upstream: upstream works on an auto-translated dom0 only,
+ * reads the page through the caller's mapping without checking what it
+ * holds, does not check the ports' domain or take a reference on them,
+ * claims a request without an atomic operation, keeps one list for the
+ * whole system until the module is unloaded, and checks the restriction
+ * at assign only.
  */
 #define IOCTL_PRIVCMD_IOEVENTFD					\
 	_IOW('P', 9, struct privcmd_ioeventfd)
