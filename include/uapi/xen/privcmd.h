@@ -25,8 +25,9 @@
 /**
  * DOC: Common to every ioctl
  *
- * - An unknown command fails with ENOTTY (upstream's too). The 6.12 in-tree
- *   IOCTL_PRIVCMD_PCIDEV_GET_GSI (10) is not implemented: ENOTTY.
+ * - An unknown command fails with ENOTTY (upstream's too), and so does
+ *   IOCTL_PRIVCMD_PCIDEV_GET_GSI (10) on a kernel that cannot answer it
+ *   (before 6.12, or without CONFIG_XEN_ACPI).
  *   IOCTL_PRIVCMD_IRQFD (8) and IOCTL_PRIVCMD_IOEVENTFD (9) are, on both
  *   kernel series and both dom0 kinds (PV, PVH), whatever the kernel's
  *   CONFIG_XEN_PRIVCMD_EVENTFD.
@@ -541,6 +542,38 @@ struct privcmd_audit_query {
  */
 #define IOCTL_PRIVCMD_IOEVENTFD					\
 	_IOW('P', 9, struct privcmd_ioeventfd)
+
+/**
+ * struct privcmd_pcidev_get_gsi - IOCTL_PRIVCMD_PCIDEV_GET_GSI argument
+ * (upstream's, Linux 6.12, 8 bytes).
+ * @sbdf: in: the PCI device, segment << 16 | bus << 8 | device << 3 |
+ *	function.
+ * @gsi: out: its GSI.
+ */
+struct privcmd_pcidev_get_gsi {
+	__u32 sbdf;
+	__u32 gsi;
+};
+
+/**
+ * DOC: IOCTL_PRIVCMD_PCIDEV_GET_GSI
+ *
+ * The GSI of PCI device @sbdf, which xen-pciback must hold: what the
+ * toolstack of a PVH dom0 (libxl's xc_pcidev_get_gsi()) asks before it
+ * passes the device through. The kernel answers (xen_acpi_get_gsi_from_sbdf(),
+ * Linux 6.12 with CONFIG_XEN_ACPI); on a kernel that cannot, the ioctl
+ * fails ENOTTY, as on the in-tree 6.1 driver.
+ *
+ * Errors: EPERM the file is restricted (the question concerns no guest;
+ * counted as a refused hypercall); EFAULT the argument cannot be read or
+ * written; EOPNOTSUPP xen-pciback is not loaded; what xen-pciback answers
+ * for a device it does not hold (EINVAL) or cannot read; ENOTTY see above.
+ *
+ * Differs from upstream: upstream answers a restricted file too, and, on a
+ * kernel without CONFIG_XEN_ACPI, EINVAL.
+ */
+#define IOCTL_PRIVCMD_PCIDEV_GET_GSI				\
+	_IOC(_IOC_NONE, 'P', 10, sizeof(struct privcmd_pcidev_get_gsi))
 
 /**
  * DOC: IOCTL_PRIVCMD_DM_OP_ALLOWLIST
