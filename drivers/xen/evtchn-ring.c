@@ -22,6 +22,7 @@
 
 #include "xdm-fault-inject.h"
 #include "evtchn-priv.h"
+#include "xdm-evtchn-eoi.h"
 
 #define PORT_BYTES sizeof(evtchn_port_t)
 
@@ -116,6 +117,15 @@ void evtchn_ring_reset(struct evtchn_file *f)
 	spin_unlock_irq(&f->ring_lock);
 	mutex_unlock(&f->read_lock);
 }
+
+/*
+ * xen-privcmd's ioeventfd shares the irq of ports it takes a reference on and
+ * unmasks a port (late EOI) as soon as it has answered the guest's notify
+ * write, so that the next one is not held up until user space writes the
+ * port back. This handler tolerates being called again meanwhile.
+ */
+const bool xen_dmop_evtchn_early_eoi = true;
+EXPORT_SYMBOL_GPL(xen_dmop_evtchn_early_eoi);
 
 /* The port stays masked (late EOI) until user space writes it back. */
 irqreturn_t evtchn_interrupt(int irq, void *data)

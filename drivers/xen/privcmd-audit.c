@@ -46,6 +46,12 @@ static const char *const privcmd_denied_names[PRIVCMD_DENIED_NR] = {
 };
 
 /* A sub-op's name, or "op<N>" for one Xen 4.17 does not have. */
+/* Xen's name of DMOP sub-op @op ("set_isa_irq_level"), or NULL. */
+const char *privcmd_dm_op_name(u32 op)
+{
+	return op < ARRAY_SIZE(privcmd_dm_op_names) ? privcmd_dm_op_names[op] : NULL;
+}
+
 static void privcmd_seq_op_name(struct seq_file *m, unsigned int op)
 {
 	if (op < ARRAY_SIZE(privcmd_dm_op_names) && privcmd_dm_op_names[op])

@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
 
 #include <linux/bitops.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
@@ -42,6 +43,47 @@ MODULE_PARM_DESC(dm_op_buf_max_size,
 #define DM_OP_STACK_BUFS	4
 #define DM_OP_STACK_BYTES	192
 
+/*
+ * Buffers after the first of at least this size, and at most a page, are
+ * pinned and handed to Xen where they are instead of copied (when the call
+ * has at most DM_OP_STACK_BUFS buffers): for a page, pinning costs less
+ * than a heap bounce and two copies (make bench, dm_op_track_dirty_vram_4k).
+ * Buffer 0, whose sub-op the driver checks, is always copied.
+ */
+#define DM_OP_PIN_MIN_BYTES	1024
+#define DM_OP_PIN_MAX_PAGES	2	/* a page-sized buffer spans two at most */
+
+/**
+ * struct dm_op_pins - the pinned buffers of one call.
+ * @mask: bit i: buffer i is pinned (decided from the sizes alone).
+ * @nr: pages pinned in @pages so far.
+ * @pages: those pages.
+ */
+struct dm_op_pins {
+	unsigned int mask;
+	unsigned int nr;
+	struct page *pages[DM_OP_STACK_BUFS * DM_OP_PIN_MAX_PAGES];
+};
+
+static bool dm_op_pinnable(unsigned int i, unsigned int num, const struct privcmd_dm_op_buf *b)
+{
+	return i && num <= DM_OP_STACK_BUFS && b->size >= DM_OP_PIN_MIN_BYTES &&
+	       b->size <= PAGE_SIZE;
+}
+
+/* Pin buffer @b for Xen, writable if Xen may write it: 0 or -EFAULT. */
+static int dm_op_pin(struct dm_op_pins *pins, const struct privcmd_dm_op_buf *b, bool write)
+{
+	unsigned long start = (unsigned long)b->uptr & PAGE_MASK;
+	int nr = DIV_ROUND_UP(offset_in_page(b->uptr) + b->size, PAGE_SIZE);
+	int got;
+
+	got = pin_user_pages_fast(start, nr, write ? FOLL_WRITE : 0, pins->pages + pins->nr);
+	if (got > 0)
+		pins->nr += got;
+	return got == nr ? 0 : -EFAULT;
+}
+
 /* What Xen may write back, by sub-op (DM_OP_WRITES_*; 0: not in the table). */
 static const u8 dm_op_writes[] = {
 #define DM_OP DM_OP_WRITES_INIT
@@ -67,7 +109,8 @@ static unsigned int dm_op_nr_written(u32 op, unsigned int num)
  * Read and check the buffer descriptors, in upstream's order of checks;
  * returns the total size of the buffers or a negative errno.
  */
-static long dm_op_get_bufs(const struct privcmd_dm_op *op, struct privcmd_dm_op_buf *kbufs)
+static long dm_op_get_bufs(const struct privcmd_dm_op *op, struct privcmd_dm_op_buf *kbufs,
+			   struct dm_op_pins *pins)
 {
 	unsigned int max_size = READ_ONCE(dm_op_buf_max_size);
 	size_t total = 0;
@@ -83,14 +126,17 @@ static long dm_op_get_bufs(const struct privcmd_dm_op *op, struct privcmd_dm_op_
 		/* Upstream pins nothing for an empty page-aligned buffer: EFAULT. */
 		if (!kbufs[i].size && !offset_in_page(kbufs[i].uptr))
 			return -EFAULT;
-		total += ALIGN(kbufs[i].size, sizeof(u64));
+		if (dm_op_pinnable(i, op->num, &kbufs[i]))
+			pins->mask |= BIT(i);
+		else
+			total += ALIGN(kbufs[i].size, sizeof(u64));
 	}
 	return total;
 }
 
 static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 		       const struct privcmd_dm_op_buf *kbufs, struct xen_dm_op_buf *xbufs,
-		       u8 *bounce)
+		       u8 *bounce, struct dm_op_pins *pins)
 {
 	struct privcmd_file *pf = file->private_data;
 	unsigned int i, nr_written;
@@ -102,19 +148,25 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 	for (i = 0; i < num; i++) {
 		void *kptr = bounce + off;
 
+		xbufs[i].size = kbufs[i].size;
+		if (pins->mask & BIT(i)) {
+			/* Buffer 0 is never pinned: @op is known here. */
+			if (dm_op_pin(pins, &kbufs[i], i < dm_op_nr_written(op, num)))
+				return -EFAULT;
+			set_xen_guest_handle(xbufs[i].h, (void __force *)kbufs[i].uptr);
+			continue;
+		}
 		if (copy_from_user(kptr, kbufs[i].uptr, kbufs[i].size))
 			return -EFAULT;
 		set_xen_guest_handle(xbufs[i].h, kptr);
-		xbufs[i].size = kbufs[i].size;
 		off += ALIGN(kbufs[i].size, sizeof(u64));
+		/*
+		 * The sub-op comes from our copy, the very bytes Xen reads: the
+		 * caller cannot change it between the check and the hypercall.
+		 */
+		if (!i && kbufs[0].size >= sizeof(op))
+			memcpy(&op, bounce, sizeof(op));
 	}
-
-	/*
-	 * The sub-op comes from our copy, the very bytes Xen reads: the caller
-	 * cannot change it between the check and the hypercall.
-	 */
-	if (kbufs[0].size >= sizeof(op))
-		memcpy(&op, bounce, sizeof(op));
 	/*
 	 * From the check to Xen's answer being counted: a narrowing of the list
 	 * waits for it. Not across the copy back, which the caller can stall.
@@ -138,8 +190,11 @@ static long dm_op_call(struct file *file, domid_t dom, unsigned int num,
 	trace_privcmd_dm_op(dom, op, num, rc);
 	srcu_read_unlock(&pf->dm_op_srcu, idx);
 
+	/* Xen wrote pinned buffers in place. */
 	nr_written = dm_op_nr_written(op, num);
 	for (i = 0, off = 0; i < nr_written; i++) {
+		if (pins->mask & BIT(i))
+			continue;
 		if (copy_to_user(kbufs[i].uptr, bounce + off, kbufs[i].size))
 			return -EFAULT;
 		off += ALIGN(kbufs[i].size, sizeof(u64));
@@ -152,6 +207,7 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 	struct privcmd_dm_op_buf stack_kbufs[DM_OP_STACK_BUFS];
 	struct xen_dm_op_buf stack_xbufs[DM_OP_STACK_BUFS];
 	u8 stack_bounce[DM_OP_STACK_BYTES] __aligned(8);
+	struct dm_op_pins pins = { 0 };
 	struct privcmd_dm_op_buf *kbufs = stack_kbufs;
 	struct xen_dm_op_buf *xbufs = stack_xbufs;
 	u8 *bounce = stack_bounce;
@@ -181,7 +237,7 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 		}
 	}
 
-	total = dm_op_get_bufs(&op, kbufs);
+	total = dm_op_get_bufs(&op, kbufs, &pins);
 	if (total < 0) {
 		rc = total;
 		goto out;
@@ -194,7 +250,8 @@ long privcmd_ioctl_dm_op(struct file *file, void __user *udata)
 		}
 	}
 
-	rc = dm_op_call(file, op.dom, op.num, kbufs, xbufs, bounce);
+	rc = dm_op_call(file, op.dom, op.num, kbufs, xbufs, bounce, &pins);
+	unpin_user_pages(pins.pages, pins.nr);
 
 out:
 	if (bounce != stack_bounce)

@@ -18,7 +18,10 @@
  * too (a shared irq), wakes the device model and leaves the port masked
  * until it writes the port back: the device model keeps reading its ports.
  * Both claim a READY request by a compare-and-exchange of its state, so
- * exactly one of them serves it.
+ * exactly one of them serves it. When that /dev/xen/evtchn is xen-dmop's
+ * (xen_dmop_evtchn_early_eoi), the handler also unmasks the port after
+ * answering, so that the guest's next notify is not held up until the
+ * device model gets round to writing the port back.
  *
  * Assign, deassign and release are serialised by pf->ioeventfd_mutex; the
  * handler reads a server's ioeventfds under its spinlock.
@@ -29,6 +32,7 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/interrupt.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -42,6 +46,7 @@
 #include <xen/page.h>
 #include <xen/xen-ops.h>
 
+#include "xdm-evtchn-eoi.h"
 #include "xdm-fault-inject.h"
 #include "privcmd.h"
 #include "privcmd-trace.h"
@@ -111,6 +116,8 @@ struct privcmd_ioreq_port {
  * @lock: guards @ioeventfds; the handler takes it.
  * @ioeventfds: the notify writes to complete.
  * @nr_bound: ports with our handler so far.
+ * @early_eoi: the ports' other handler is xen-dmop's evtchn's, which lets
+ *	us unmask them (a reference on that module while set).
  * @ports: per vCPU.
  */
 struct privcmd_kioreq {
@@ -125,6 +132,7 @@ struct privcmd_kioreq {
 	spinlock_t lock;	/* @ioeventfds; taken in the handler */
 	struct list_head ioeventfds;
 	u32 nr_bound;
+	bool early_eoi;
 	struct privcmd_ioreq_port ports[];
 };
 
@@ -212,6 +220,8 @@ static irqreturn_t ioeventfd_interrupt(int irq, void *data)
 	virt_wmb();
 	WRITE_ONCE(req->bits, (bits & ~IOREQ_STATE_MASK) | IOREQ_STATE_RESP_READY);
 	notify_remote_via_evtchn(p->port);
+	if (kioreq->early_eoi)
+		xen_irq_lateeoi(irq, 0);
 	return IRQ_HANDLED;
 }
 
@@ -445,6 +455,8 @@ static void ioreq_free(struct privcmd_kioreq *kioreq)
 {
 	while (kioreq->nr_bound)
 		ioreq_unbind_port(&kioreq->ports[--kioreq->nr_bound]);
+	if (kioreq->early_eoi)
+		symbol_put(xen_dmop_evtchn_early_eoi);
 	ioreq_unmap(kioreq);
 	kfree(kioreq);
 }
@@ -489,6 +501,8 @@ static struct privcmd_kioreq *ioreq_alloc(struct privcmd_file *pf,
 	rc = ioreq_map(kioreq, id, frame);
 	if (rc)
 		goto err_free;
+	/* Before the first handler can run. */
+	kioreq->early_eoi = !!symbol_get(xen_dmop_evtchn_early_eoi);
 	for (; kioreq->nr_bound < req->vcpus; kioreq->nr_bound++) {
 		rc = ioreq_bind_port(&kioreq->ports[kioreq->nr_bound]);
 		if (rc) {

@@ -27,6 +27,7 @@
 #include <linux/file.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
@@ -36,13 +37,6 @@
 #include "xdm-fault-inject.h"
 #include "privcmd.h"
 #include "privcmd-trace.h"
-#include "../../include/xen-dmop/dm-ops.h"
-
-/* DM_OP_set_isa_irq_level..., the sub-op numbers. */
-enum {
-#define DM_OP DM_OP_ENUM_INIT
-#include "../../include/xen-dmop/dm-ops.h"
-};
 
 /* struct fd became one word with an accessor in 6.12. */
 #ifndef fd_file
@@ -66,6 +60,8 @@ static_assert(offsetof(struct privcmd_irqfd, dom) == 20);
  * @shutdown: the teardown after the eventfd's last close.
  * @dom: the target domain.
  * @op: the DMOP's sub-op, read once at assign time.
+ * @inline_inject: issued from the wake-up, not the worker
+ *	(irqfd_inject_inline()).
  * @size: its size in bytes.
  * @dm_op: the caller's DMOP, the bytes Xen is given.
  */
@@ -79,6 +75,7 @@ struct privcmd_kirqfd {
 	struct work_struct shutdown;
 	domid_t dom;
 	u32 op;
+	bool inline_inject;
 	u32 size;
 	u8 dm_op[] __aligned(8);
 };
@@ -86,18 +83,23 @@ struct privcmd_kirqfd {
 static struct workqueue_struct *privcmd_irqfd_wq;
 static struct workqueue_struct *privcmd_irqfd_cleanup_wq;
 
-/* The DMOPs an irqfd issues from the wake-up: constant time in Xen. */
+/*
+ * Whether an irqfd issues sub-op @op from the wake-up: the DMOPs that only
+ * move an interrupt line or send an interrupt, which Xen answers at once.
+ * Decided once, at assign, by Xen's names (include/xen-dmop/dm-ops.h).
+ */
 static bool irqfd_inject_inline(u32 op)
 {
-	switch (op) {
-	case DM_OP_set_isa_irq_level:
-	case DM_OP_set_pci_intx_level:
-	case DM_OP_set_irq_level:
-	case DM_OP_inject_msi:
-		return true;
-	default:
-		return false;
-	}
+	static const char *const inline_ops[] = {
+		"set_isa_irq_level", "set_pci_intx_level", "set_irq_level", "inject_msi",
+	};
+	const char *name = privcmd_dm_op_name(op);
+	unsigned int i;
+
+	for (i = 0; name && i < ARRAY_SIZE(inline_ops); i++)
+		if (!strcmp(name, inline_ops[i]))
+			return true;
+	return false;
 }
 
 /* Check and issue @k's DMOP; any context, never sleeps. */
@@ -173,7 +175,7 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, v
 
 	if (flags & EPOLLIN) {
 		eventfd_ctx_do_read(k->eventfd, &cnt);
-		if (irqfd_inject_inline(k->op))
+		if (k->inline_inject)
 			irqfd_inject_now(k);
 		else
 			queue_work(privcmd_irqfd_wq, &k->inject);
@@ -261,6 +263,7 @@ static long irqfd_assign(struct privcmd_file *pf, const struct privcmd_irqfd *re
 		rc = -EPERM;
 		goto err_free;
 	}
+	k->inline_inject = irqfd_inject_inline(k->op);
 	k->pf = pf;
 	k->dom = req->dom;
 	k->size = req->size;

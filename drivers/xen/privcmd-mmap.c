@@ -650,16 +650,21 @@ static int privcmd_resource_remap(struct vm_area_struct *vma, const struct privc
 	domid = xr->flags & XENMEM_rsrc_acq_caller_owned ? DOMID_SELF : r->dom;
 	n = xen_remap_domain_mfn_array(vma, r->addr, pfns, r->num, errs, vma->vm_page_prot,
 				       domid);
-	privcmd_vma_account(vma, privcmd_count_mapped(vma, r->addr, r->num));
-	if (n < 0)
-		return n;
-	for (i = 0; i < r->num && !err; i++)
-		err = errs[i] < 0 ? errs[i] : 0;
-	return err;
+	if (n >= 0)
+		for (i = 0; i < r->num && !err; i++)
+			err = errs[i] < 0 ? errs[i] : 0;
+	/* Every frame mapped: no need to ask the page tables how many. */
+	privcmd_vma_account(vma, n >= 0 && !err ? r->num :
+				 privcmd_count_mapped(vma, r->addr, r->num));
+	return n < 0 ? n : err;
 }
+
+/* Frames of a MMAP_RESOURCE whose list fits in the stack frame (an ioreq page). */
+#define PRIVCMD_RESOURCE_STACK_FRAMES	4
 
 long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 {
+	xen_pfn_t stack_pfns[PRIVCMD_RESOURCE_STACK_FRAMES];
 	struct xen_mem_acquire_resource xr = {};
 	struct mm_struct *mm = current->mm;
 	struct privcmd_mmap_resource r;
@@ -695,7 +700,12 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 		rc = -EINVAL;
 		goto out;
 	}
-	pfns = XDM_FAULT_ALLOC(kvcalloc(r.num, sizeof(*pfns), PRIVCMD_GFP_SIZED));
+	if (r.num <= ARRAY_SIZE(stack_pfns)) {
+		pfns = stack_pfns;
+		memset(pfns, 0, sizeof(stack_pfns));
+	} else {
+		pfns = XDM_FAULT_ALLOC(kvcalloc(r.num, sizeof(*pfns), PRIVCMD_GFP_SIZED));
+	}
 	if (!pfns) {
 		rc = -ENOMEM;
 		goto out;
@@ -732,7 +742,8 @@ long privcmd_ioctl_mmap_resource(struct file *file, void __user *udata)
 
 out:
 	mmap_write_unlock(mm);
-	kvfree(pfns);
+	if (pfns != stack_pfns)
+		kvfree(pfns);
 out_end:
 	privcmd_unrestricted_end(file->private_data, counted);
 	return rc;

@@ -249,6 +249,7 @@ void privcmd_restrict_init(void);
 void privcmd_restrict_exit(void);
 
 /* privcmd-audit.c */
+const char *privcmd_dm_op_name(u32 op);
 int privcmd_audit_open(struct privcmd_file *pf);
 void privcmd_audit_release(struct privcmd_file *pf);
 void privcmd_show_fdinfo(struct seq_file *m, struct file *file);
