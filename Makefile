@@ -168,13 +168,16 @@ soak: deps
 # out (at most BENCH_ROUNDS rounds). Then, in a second boot per series, what
 # the guest feels: BENCH_GUEST_ROUNDS paired rounds of an HVM guest timing PIO
 # and MMIO reads through a restricted QEMU on each driver
-# (scripts/vm/mode-bench-guest; 0 leaves them out). The report (medians of
+# (scripts/vm/mode-bench-guest; 0 leaves them out), and BENCH_NOTIFY_ROUNDS
+# paired rounds, on ours, of a tools/vionotify guest with the IOEVENTFD/IRQFD
+# fast path and one without (0 leaves them out). The report (medians of
 # per-round ratios, 95 % intervals, verdicts) is printed and kept with a JSON
 # copy in build/bench/. Not a test: a verdict never fails it. About 12.5
-# minutes for both series here.
+# minutes for both series here, before the notify rounds.
 BENCH_SECONDS ?= 200
 BENCH_ROUNDS ?= 200
 BENCH_GUEST_ROUNDS ?= 6
+BENCH_NOTIFY_ROUNDS ?= 6
 bench: deps
 	$(MAKE) $(addprefix modules-,$(SERIES)) selftests libdmop
 	$(MAKE) -C bench OUT=$(CURDIR)/$(BUILD)/bench
@@ -183,10 +186,11 @@ bench: deps
 			--args "dmop.rounds=$(BENCH_ROUNDS) dmop.seconds=$(BENCH_SECONDS)" >/dev/null; \
 		rc=$$?; \
 		cp $(BUILD)/vm/$$s-ours-bench.log $(BUILD)/bench/$$s.log; \
-		if [ $(BENCH_GUEST_ROUNDS) -gt 0 ]; then \
+		if [ $$(($(BENCH_GUEST_ROUNDS) + $(BENCH_NOTIFY_ROUNDS))) -gt 0 ]; then \
 			scripts/vm/run --series $$s --mode bench-guest \
-				--timeout $$(($(BENCH_GUEST_ROUNDS) * 150 + 300)) \
-				--args "dmop.guest_rounds=$(BENCH_GUEST_ROUNDS)" >/dev/null || rc=1; \
+				--timeout $$((($(BENCH_GUEST_ROUNDS) + $(BENCH_NOTIFY_ROUNDS)) * 150 + 300)) \
+				--args "dmop.guest_rounds=$(BENCH_GUEST_ROUNDS) dmop.notify_rounds=$(BENCH_NOTIFY_ROUNDS)" \
+				>/dev/null || rc=1; \
 			cat $(BUILD)/vm/$$s-ours-bench-guest.log >>$(BUILD)/bench/$$s.log; \
 		fi; \
 		scripts/bench/report $(BUILD)/bench/$$s.log $(BUILD)/bench/$$s.json $$s \
