@@ -14,7 +14,8 @@
 #   make docs            Documentation/ built with Sphinx -W (ioctl references pulled from
 #                        the uapi headers' kernel-doc), kernel-doc -Wall on our sources
 #   make bench           in-tree vs our drivers, paired rounds in VM boots per series (ioctls,
-#                        then a guest's emulated I/O), 95 % intervals, met/missed/inconclusive
+#                        then a guest's emulated I/O and the IOEVENTFD/IRQFD fast path),
+#                        95 % intervals, met/missed/inconclusive
 #   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
 #   make soak            the VM suite many times per series: its pass rate
 #   make stubdom         the Linux stubdomain image (kernel + initramfs of Debian packages,
@@ -177,7 +178,7 @@ soak: deps
 BENCH_SECONDS ?= 200
 BENCH_ROUNDS ?= 200
 BENCH_GUEST_ROUNDS ?= 6
-BENCH_NOTIFY_ROUNDS ?= 6
+BENCH_NOTIFY_ROUNDS ?= 10
 bench: deps
 	$(MAKE) $(addprefix modules-,$(SERIES)) selftests libdmop
 	$(MAKE) -C bench OUT=$(CURDIR)/$(BUILD)/bench
