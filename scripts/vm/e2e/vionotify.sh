@@ -48,6 +48,13 @@ vio_ready_or_dead() {
 	sed 's/.*) //' "/proc/$1/stat" | grep -q '^Z'
 }
 
+# vio_guest_done: the guest's last line is complete in its serial file, or
+# it said "error". QEMU writes the file as the UART sends, so a "VIONOTIFY-DONE"
+# may be there before the rest of its line: wait for its last field, whole.
+vio_guest_done() {
+	grep -q -e '^VIONOTIFY-DONE .* irqs=[0-9a-f]\{8\}' -e '^VIONOTIFY error' "$VIO_SERIAL"
+}
+
 vio_guest_gone() {
 	! xl domid "$VIO_GUEST" >/dev/null 2>&1 &&
 		! xenstore-exists "/local/domain/$VIO_DOMID" 2>/dev/null
@@ -106,7 +113,7 @@ vio_run() {
 		"$(e2e_status_field "$pid" CapEff)" = 0000000000000000
 	dmop status "$pid" 2>&1 | show
 	check "vionotify ($mode): xl unpause" xl unpause "$VIO_GUEST"
-	wait_for 120 grep -q -e '^VIONOTIFY-DONE' -e '^VIONOTIFY error' "$VIO_SERIAL"
+	wait_for 120 vio_guest_done
 	tr -d '\r' <"$VIO_SERIAL" 2>/dev/null | grep '^VIONOTIFY' | show
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
