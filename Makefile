@@ -173,8 +173,8 @@ soak: deps
 # paired rounds, on ours, of a tools/vionotify guest with the IOEVENTFD/IRQFD
 # fast path and one without (0 leaves them out). The report (medians of
 # per-round ratios, 95 % intervals, verdicts) is printed and kept with a JSON
-# copy in build/bench/. Not a test: a verdict never fails it. About 12.5
-# minutes for both series here, before the notify rounds.
+# copy in build/bench/. Not a test: a verdict never fails it. About 18.5
+# minutes for both series here (12.5 before the notify rounds).
 BENCH_SECONDS ?= 200
 BENCH_ROUNDS ?= 200
 BENCH_GUEST_ROUNDS ?= 6
