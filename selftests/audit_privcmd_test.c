@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
@@ -25,7 +27,7 @@
 #include "lib/fixture.h"
 #include "lib/proc_files.h"
 
-static const char *const nodes[] = { PRIVCMD_NODE, NULL };
+static const char *const nodes[] = { PRIVCMD_NODE, EVTCHN_NODE, NULL };
 
 #define BIT64(n) (1ULL << (n))
 
@@ -543,8 +545,14 @@ TEST_F(audit, query_matches_fdinfo)
 	uint32_t vcpus;
 	uint64_t calls, fails;
 
-	EXPECT_EQ((size_t)PRIVCMD_AUDIT_QUERY_SIZE_V1, sizeof(struct privcmd_audit_query));
-	EXPECT_EQ((unsigned long)_IOWR('P', 0x41, struct privcmd_audit_query),
+	EXPECT_EQ((size_t)PRIVCMD_AUDIT_QUERY_SIZE_V2, sizeof(struct privcmd_audit_query));
+	/*
+	 * The command number as released with version 1, for good: it carries
+	 * the first version's size, the struct's own size field the rest.
+	 */
+	EXPECT_EQ(0xC4885041UL, (unsigned long)IOCTL_PRIVCMD_AUDIT_QUERY);
+	EXPECT_EQ((unsigned long)_IOC(_IOC_READ | _IOC_WRITE, 'P', 0x41,
+				      PRIVCMD_AUDIT_QUERY_SIZE_V1),
 		  (unsigned long)IOCTL_PRIVCMD_AUDIT_QUERY);
 	UPSTREAM_OR_RETURN("audit query");
 
@@ -558,7 +566,8 @@ TEST_F(audit, query_matches_fdinfo)
 
 	/* Works on a restricted file: holding the fd is enough. */
 	test_cmd_privcmd_audit_query(self->fd, &q);
-	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, q.size);
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V2, q.size);
+	EXPECT_EQ(2U, q.version);
 	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_VERSION, q.version);
 	EXPECT_EQ((__u32)(PRIVCMD_AUDIT_RESTRICTED | PRIVCMD_AUDIT_ALLOWLIST_SET), q.state);
 	EXPECT_EQ(self->g.domid, q.restricted_domid);
@@ -582,6 +591,234 @@ TEST_F(audit, query_matches_fdinfo)
 	EXPECT_EQ((long long)q.dm_ops, fdinfo_num(0, self->fd, "privcmd.dm_ops"));
 	ASSERT_EQ(0, audit_fdinfo_dm_op(self->fd, "nr_vcpus", &calls, &fails));
 	EXPECT_EQ(q.calls[XEN_DMOP_nr_vcpus], calls);
+}
+
+/* ---- version 2: irqfds and ioeventfds ---- */
+
+/* Xen's public/memory.h: an ioreq server's resource; frame 1 is its ioreq page. */
+#define RESOURCE_IOREQ_SERVER	0
+/* struct ioreq: 32 bytes a vCPU; the vCPU's event channel at byte 24. */
+#define IOREQ_VP_EPORT		24
+#define EVENTFD_IRQ		5	/* an ISA wire nothing drives in a paused guest */
+#define EVENTFD_WAIT_MS		3000	/* an injection runs in a kernel worker */
+
+FIXTURE(audit_eventfds) {
+	int fd;
+	int evfd;
+	int irq_efd, io_efd;
+	struct xen_guest g;
+	uint8_t *area;
+	bool ours;
+};
+
+FIXTURE_SETUP(audit_eventfds)
+{
+	self->ours = xen_env_ours();
+	self->irq_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	self->io_efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, self->irq_efd) TH_LOG("eventfd: %s", strerror(errno));
+	ASSERT_LE(0, self->io_efd) TH_LOG("eventfd: %s", strerror(errno));
+	test_fixture_setup(.privcmd = &self->fd, .evtchn = { &self->evfd },
+			   .guests = { &self->g });
+}
+
+FIXTURE_TEARDOWN(audit_eventfds)
+{
+	close(self->irq_efd);
+	close(self->io_efd);
+	if (self->area)
+		munmap(self->area, getpagesize());
+	test_fixture_teardown(.privcmd = &self->fd, .evtchn = { &self->evfd },
+			      .guests = { &self->g });
+}
+
+/* An fdinfo counter of @fd once it is @want, or after EVENTFD_WAIT_MS. */
+static long long wait_fdinfo_num(int fd, const char *key, long long want)
+{
+	struct timespec ts = { .tv_nsec = 5000000 };
+	long long v;
+
+	for (int i = 0; i < EVENTFD_WAIT_MS / 5; i++) {
+		v = fdinfo_num(0, fd, key);
+		if (v == want || v < 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	return v;
+}
+
+/* Every version 2 field of @q against its fdinfo key. */
+static void expect_eventfds_match_fdinfo(struct __test_metadata *_metadata, int fd,
+					 const struct privcmd_audit_query *q)
+{
+	EXPECT_EQ((long long)q->irqfds, fdinfo_num(0, fd, "privcmd.irqfds"));
+	EXPECT_EQ((long long)q->irqfd_injections, fdinfo_num(0, fd, "privcmd.irqfd_injections"));
+	EXPECT_EQ((long long)q->irqfd_denied, fdinfo_num(0, fd, "privcmd.irqfd_denied"));
+	EXPECT_EQ((long long)q->ioeventfds, fdinfo_num(0, fd, "privcmd.ioeventfds"));
+	EXPECT_EQ((long long)q->ioeventfd_notifies,
+		  fdinfo_num(0, fd, "privcmd.ioeventfd_notifies"));
+	EXPECT_EQ((long long)q->ioeventfd_denied, fdinfo_num(0, fd, "privcmd.ioeventfd_denied"));
+}
+
+/*
+ * Real irqfd and ioeventfd activity on a real guest: an ioeventfd on an
+ * ioreq server's page (as ioeventfd_test.c sets one up), an irqfd that
+ * injects once and is then refused by a narrowed allowlist. The version 2
+ * query agrees with fdinfo; the notify counter is 0 (the guest is paused:
+ * only the end-to-end run's guest writes a notify) and present.
+ */
+TEST_F(audit_eventfds, query_v2_matches_fdinfo)
+{
+	struct privcmd_mmap_resource r = { 0 };
+	struct privcmd_ioeventfd io;
+	struct privcmd_audit_query q;
+	uint32_t remote, port;
+	uint16_t id;
+	long rc;
+
+	if (!self->ours) {
+		EXPECT_EQ(-ENOTTY, _test_cmd_privcmd_audit_query(self->fd, &q));
+		privcmd_diff("in-tree privcmd has no audit query (ENOTTY)");
+		return;
+	}
+
+	/* the ioeventfd: an enabled ioreq server, vCPU 0's channel bound */
+	test_cmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id);
+	self->area = privcmd_map_area(self->fd, 1);
+	ASSERT_NE(NULL, self->area) TH_LOG("mmap: %s", strerror(errno));
+	r = (struct privcmd_mmap_resource){ .dom = self->g.domid,
+		.type = RESOURCE_IOREQ_SERVER, .id = id, .idx = 1, .num = 1,
+		.addr = (uintptr_t)self->area };
+	test_cmd_privcmd_mmap_resource(self->fd, &r);
+	test_cmd_dmop_set_ioreq_server_state(self->fd, self->g.domid, id, true);
+	remote = *(volatile uint32_t *)(self->area + IOREQ_VP_EPORT);
+	port = test_cmd_evtchn_bind_interdomain(self->evfd, self->g.domid, remote);
+	io = (struct privcmd_ioeventfd){
+		.ioreq = (uintptr_t)self->area, .ports = (uintptr_t)&port,
+		.addr = 0xfe000000ULL, .addr_len = 4, .event_fd = self->io_efd,
+		.vcpus = 1, .vq = 0, .dom = self->g.domid,
+	};
+	rc = _test_cmd_privcmd_ioeventfd(self->fd, &io);
+	ASSERT_EQ(0, rc) TH_LOG("IOCTL_PRIVCMD_IOEVENTFD: %ld", rc);
+
+	/* the irqfd: one injection, then two refused by the allowlist */
+	test_cmd_irqfd_isa(self->fd, self->g.domid, self->irq_efd, EVENTFD_IRQ, 1);
+	ASSERT_EQ(0, eventfd_write(self->irq_efd, 1));
+	ASSERT_EQ(1, wait_fdinfo_num(self->fd, "privcmd.irqfd_injections", 1));
+	test_cmd_privcmd_dm_op_allowlist(self->fd, BIT64(XEN_DMOP_nr_vcpus));
+	for (int i = 1; i <= 2; i++) {
+		ASSERT_EQ(0, eventfd_write(self->irq_efd, 1));
+		ASSERT_EQ(i, wait_fdinfo_num(self->fd, "privcmd.irqfd_denied", i));
+	}
+
+	test_cmd_privcmd_audit_query(self->fd, &q);
+	EXPECT_EQ(2U, q.version);
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V2, q.size);
+	EXPECT_EQ(1U, q.irqfds);
+	EXPECT_EQ(1U, q.irqfd_injections);
+	EXPECT_EQ(2U, q.irqfd_denied);
+	EXPECT_EQ(1U, q.ioeventfds);
+	EXPECT_EQ(0U, q.ioeventfd_notifies);
+	EXPECT_EQ(0U, q.ioeventfd_denied);
+	/* the injection is a DMOP, the refusals are denied DMOPs */
+	EXPECT_EQ(1U, q.calls[XEN_DMOP_set_isa_irq_level]);
+	EXPECT_EQ(2U, q.denied[PRIVCMD_DENIED_ALLOWLIST]);
+	EXPECT_EQ(2U, q.dm_ops_denied);
+	expect_eventfds_match_fdinfo(_metadata, self->fd, &q);
+	/* present, not only 0: the key fdinfo shows */
+	EXPECT_EQ(0, fdinfo_num(0, self->fd, "privcmd.ioeventfd_notifies"));
+
+	/* deassigned: the live counts drop, the counters stay */
+	io.flags = PRIVCMD_IOEVENTFD_FLAG_DEASSIGN;
+	test_cmd_privcmd_ioeventfd(self->fd, &io);
+	test_cmd_irqfd_deassign(self->fd, self->g.domid, self->irq_efd);
+	test_cmd_privcmd_audit_query(self->fd, &q);
+	EXPECT_EQ(0U, q.irqfds);
+	EXPECT_EQ(0U, q.ioeventfds);
+	EXPECT_EQ(1U, q.irqfd_injections);
+	EXPECT_EQ(2U, q.irqfd_denied);
+	expect_eventfds_match_fdinfo(_metadata, self->fd, &q);
+}
+
+/*
+ * A caller built against the version 1 header: size 1160. It gets version 1,
+ * the same fields a version 2 caller gets, and not one byte past 1160 is
+ * touched; a size between the two versions gets version 1 too, its bytes
+ * past 1160 zeroed (they are output), nothing past its size touched.
+ */
+TEST_F(audit_eventfds, query_v1_caller_gets_v1)
+{
+	const size_t tail = 64;
+	unsigned char buf[PRIVCMD_AUDIT_QUERY_SIZE_V2 + 64];
+	struct privcmd_audit_query *v1 = (struct privcmd_audit_query *)buf;
+	struct privcmd_audit_query v2;
+	uint32_t vcpus;
+	__u32 usize;
+
+	if (!self->ours) {
+		EXPECT_EQ(-ENOTTY, _test_cmd_privcmd_audit_query(self->fd, &v2));
+		privcmd_diff("in-tree privcmd has no audit query (ENOTTY)");
+		return;
+	}
+	test_cmd_dmop_nr_vcpus(self->fd, self->g.domid, &vcpus);
+	test_cmd_irqfd_isa(self->fd, self->g.domid, self->irq_efd, EVENTFD_IRQ, 1);
+
+	memset(buf, 0xa5, sizeof(buf));
+	v1->size = PRIVCMD_AUDIT_QUERY_SIZE_V1;
+	v1->flags = 0;
+	ASSERT_EQ(0, ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, buf)) TH_LOG("%s",
+									  strerror(errno));
+	test_cmd_privcmd_audit_query(self->fd, &v2);
+	EXPECT_EQ(1U, v1->version);
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, v1->size);
+	EXPECT_EQ(2U, v2.version);
+	/* everything of version 1 (but version and size) as version 2 has it */
+	EXPECT_EQ(0, memcmp(buf + 16, (unsigned char *)&v2 + 16,
+			    PRIVCMD_AUDIT_QUERY_SIZE_V1 - 16));
+	EXPECT_EQ(1U, v1->dm_ops);
+	EXPECT_EQ(1U, v2.irqfds);
+	for (size_t b = PRIVCMD_AUDIT_QUERY_SIZE_V1; b < sizeof(buf); b++) {
+		if (buf[b] != 0xa5) {
+			EXPECT_EQ(0xa5, buf[b]) TH_LOG("byte %zu past a V1 caller's struct", b);
+			break;
+		}
+	}
+
+	/* between the versions: still version 1 */
+	usize = PRIVCMD_AUDIT_QUERY_SIZE_V1 + 24;
+	memset(buf, 0xa5, sizeof(buf));
+	v1->size = usize;
+	v1->flags = 0;
+	ASSERT_EQ(0, ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, buf));
+	EXPECT_EQ(1U, v1->version);
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, v1->size);
+	for (size_t b = PRIVCMD_AUDIT_QUERY_SIZE_V1; b < sizeof(buf); b++) {
+		unsigned char want = b < usize ? 0 : 0xa5;
+
+		if (buf[b] != want) {
+			EXPECT_EQ(want, buf[b]) TH_LOG("byte %zu, caller's size %u", b, usize);
+			break;
+		}
+	}
+
+	/* a larger caller: version 2, its tail zeroed */
+	usize = PRIVCMD_AUDIT_QUERY_SIZE_V2 + tail / 2;
+	memset(buf, 0xa5, sizeof(buf));
+	v1->size = usize;
+	v1->flags = 0;
+	ASSERT_EQ(0, ioctl(self->fd, IOCTL_PRIVCMD_AUDIT_QUERY, buf));
+	EXPECT_EQ(2U, v1->version);
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V2, v1->size);
+	EXPECT_EQ(1U, v1->irqfds);
+	for (size_t b = PRIVCMD_AUDIT_QUERY_SIZE_V2; b < sizeof(buf); b++) {
+		unsigned char want = b < usize ? 0 : 0xa5;
+
+		if (buf[b] != want) {
+			EXPECT_EQ(want, buf[b]) TH_LOG("byte %zu, caller's size %u", b, usize);
+			break;
+		}
+	}
+	test_cmd_irqfd_deassign(self->fd, self->g.domid, self->irq_efd);
 }
 
 /* ---- the size rules of the size-prefixed ioctls, from one table ---- */
@@ -665,9 +902,9 @@ static void query_check(struct __test_metadata *_metadata, int fd, const void *a
 	const struct privcmd_audit_query *q = arg;
 
 	/* the size the driver filled in, not the caller's */
-	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V1, q->size);
+	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_SIZE_V2, q->size);
 	EXPECT_EQ(0U, q->flags);
-	EXPECT_EQ((__u32)PRIVCMD_AUDIT_QUERY_VERSION, q->version);
+	EXPECT_EQ(2U, q->version);
 	EXPECT_EQ(0U, q->state);
 	EXPECT_EQ(PC_DOMID_INVALID, q->restricted_domid);
 	EXPECT_EQ(0, q->reserved0);
@@ -681,6 +918,8 @@ static void query_check(struct __test_metadata *_metadata, int fd, const void *a
 	for (int i = 0; i < PRIVCMD_AUDIT_NR_OPS; i++)
 		EXPECT_EQ(0U, q->calls[i] | q->failures[i]);
 	EXPECT_EQ(0U, q->calls_other | q->failures_other);
+	EXPECT_EQ(0U, q->irqfds | q->irqfd_injections | q->irqfd_denied);
+	EXPECT_EQ(0U, q->ioeventfds | q->ioeventfd_notifies | q->ioeventfd_denied);
 }
 
 static const struct ext_ioctl ext_ioctls[] = {
@@ -735,11 +974,15 @@ TEST_F(audit, size_prefixed_ioctls)
 	const uint32_t larger[] = { 1, 8, 40, 1024, page };
 	unsigned char *map, *end;
 
-	/* the table covers every size-prefixed ioctl: _IOW/_IOWR, 0x40 up */
+	/*
+	 * the table covers every size-prefixed ioctl: _IOW/_IOWR, 0x40 up;
+	 * the command number carries the first version's size (it never
+	 * changes as the struct grows)
+	 */
 	for (size_t i = 0; i < ARRAY_SIZE(ext_ioctls); i++) {
 		const struct ext_ioctl *e = &ext_ioctls[i];
 
-		EXPECT_EQ(e->size, _IOC_SIZE(e->cmd)) TH_LOG("%s", e->name);
+		EXPECT_EQ(e->min_size, _IOC_SIZE(e->cmd)) TH_LOG("%s", e->name);
 		EXPECT_EQ((unsigned long)'P', _IOC_TYPE(e->cmd));
 		EXPECT_EQ(0x40 + i, _IOC_NR(e->cmd)) TH_LOG("%s", e->name);
 		EXPECT_EQ(e->out ? _IOC_READ | _IOC_WRITE : _IOC_WRITE, _IOC_DIR(e->cmd));
@@ -747,7 +990,9 @@ TEST_F(audit, size_prefixed_ioctls)
 		EXPECT_LE(e->min_size, e->size);
 	}
 	EXPECT_EQ(32U, sizeof(struct privcmd_dm_op_allowlist));
-	EXPECT_EQ(1160U, sizeof(struct privcmd_audit_query));
+	EXPECT_EQ(1208U, sizeof(struct privcmd_audit_query));
+	EXPECT_EQ(1160U, (unsigned int)PRIVCMD_AUDIT_QUERY_SIZE_V1);
+	EXPECT_EQ(1208U, (unsigned int)PRIVCMD_AUDIT_QUERY_SIZE_V2);
 	UPSTREAM_OR_RETURN("size-prefixed ioctls");
 
 	/* two pages, the second one inaccessible */

@@ -3,7 +3,9 @@
  * libdmop's audit side on a real guest: narrowing a DMOP allowlist through
  * the library, dmop_after_setup() with an allowlist, and the dmop command's
  * trace, policy and allowlist seen from another process: the installed
- * program (/usr/bin/dmop in the VM image), run as any user would.
+ * program (/usr/bin/dmop in the VM image), run as any user would; the
+ * irqfd and ioeventfd counters (libdmop 1.1) through dmop_query(), the
+ * fdinfo parser and dmop status, and a caller built against libdmop 1.0.
  *
  * On the distribution's in-tree drivers the allowlist and query ioctls
  * answer ENOTTY and there are no tracepoints or counters: each test asserts
@@ -12,9 +14,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -426,8 +431,10 @@ TEST_F(guest, policy_then_allowlist_from_outside)
 	/* the library reads the same counters from the process's fdinfo */
 	ASSERT_EQ(1, proc_dev_fds(self->dm.pid, "/dev/xen/privcmd", fds, 4));
 	ASSERT_EQ(0, proc_fdinfo(self->dm.pid, fds[0], &a));
-	EXPECT_EQ(DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED | DMOP_HAVE_MAPPED,
-		  a.have);
+	EXPECT_EQ(DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED | DMOP_HAVE_MAPPED |
+		  DMOP_HAVE_EVENTFDS, a.have);
+	EXPECT_EQ(0ULL, a.irqfds | a.irqfd_injections | a.irqfd_denied);
+	EXPECT_EQ(0ULL, a.ioeventfds | a.ioeventfd_notifies | a.ioeventfd_denied);
 	EXPECT_EQ(2ULL, a.calls[OP_SET_ISA_IRQ_LEVEL]);
 	EXPECT_EQ(1ULL, a.failures[OP_SET_PCI_LINK_ROUTE]);
 	EXPECT_EQ(2ULL, a.calls[OP_NR_VCPUS]);
@@ -463,6 +470,144 @@ TEST_F(guest, policy_then_allowlist_from_outside)
 	EXPECT_EQ(DMOP_EXIT_OK, dmop_cmd_run(self->out, sizeof(self->out), "allowlist", pid, "none",
 					(char *)NULL));
 	EXPECT_EQ(-EPERM, dm_step(&self->dm, 'v'));
+}
+
+/* ----------------------------------------- irqfds and ioeventfds (1.1) */
+
+/* Xen's public/memory.h: an ioreq server's resource; frame 1 is its ioreq page. */
+#define RESOURCE_IOREQ_SERVER	0
+/* struct ioreq: 32 bytes a vCPU; the vCPU's event channel at byte 24. */
+#define IOREQ_VP_EPORT		24
+#define EVENTFD_IRQ		5
+
+/* struct dmop_audit as libdmop 1.0's header had it: 1128 bytes. */
+#define DMOP_AUDIT_SZ_1_0	(offsetof(struct dmop_audit, evtchn_denied) + sizeof(uint64_t))
+
+/*
+ * A device model with an ioeventfd on its ioreq server and an irqfd that
+ * injected once: dmop_query() (the driver's version 2 query), the fdinfo
+ * parser and dmop status show both, live and counted; a program built
+ * against libdmop 1.0 (sz 1128) gets its fields and nothing past them.
+ * The notify counter is 0 (the guest is paused) and present.
+ */
+TEST_F(guest, eventfds_through_the_library)
+{
+	uint16_t dom = self->g.domid;
+	unsigned char buf[sizeof(struct dmop_audit) + 64];
+	struct dmop_audit *old = (struct dmop_audit *)buf;
+	struct dmop_audit a = { .sz = sizeof(a) }, f = { .sz = sizeof(f) };
+	struct privcmd_mmap_resource r;
+	struct privcmd_ioeventfd io;
+	struct dmop_handle *h;
+	int pfd, irq_efd, io_efd, tries;
+	uint32_t remote, port;
+	dmop_ioservid_t id;
+	uint8_t *area;
+	char pid[16];
+
+	ASSERT_EQ(0, dmop_open(&h, DMOP_OPEN_EVTCHN));
+	if (!xen_env_ours()) {
+		EXPECT_EQ(-ENOTTY, dmop_query(h, &a));
+		diff("the in-tree privcmd has no audit query (ENOTTY): dmop_query() fails -ENOTTY");
+		dmop_close(h);
+		return;
+	}
+	pfd = dmop_privcmd_fd(h);
+	irq_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	io_efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, irq_efd);
+	ASSERT_LE(0, io_efd);
+
+	/* before anything: the group is there, all 0 */
+	ASSERT_EQ(0, dmop_query(h, &a));
+	EXPECT_NE(0U, a.have & DMOP_HAVE_EVENTFDS);
+	EXPECT_EQ(0ULL, a.irqfds | a.ioeventfds | a.irqfd_injections | a.ioeventfd_notifies);
+
+	/* an ioeventfd, as a virtio-mmio backend sets one up */
+	ASSERT_EQ(0, dmop_create_ioreq_server(h, dom, DMOP_BUFIOREQ_OFF, &id));
+	area = privcmd_map_area(pfd, 1);
+	ASSERT_NE(NULL, area) TH_LOG("mmap: %s", strerror(errno));
+	r = (struct privcmd_mmap_resource){ .dom = dom, .type = RESOURCE_IOREQ_SERVER,
+		.id = id, .idx = 1, .num = 1, .addr = (uintptr_t)area };
+	test_cmd_privcmd_mmap_resource(pfd, &r);
+	ASSERT_EQ(0, dmop_set_ioreq_server_state(h, dom, id, 1));
+	remote = *(volatile uint32_t *)(area + IOREQ_VP_EPORT);
+	port = test_cmd_evtchn_bind_interdomain(dmop_evtchn_fd(h), dom, remote);
+	io = (struct privcmd_ioeventfd){
+		.ioreq = (uintptr_t)area, .ports = (uintptr_t)&port, .addr = 0xfe000000ULL,
+		.addr_len = 4, .event_fd = io_efd, .vcpus = 1, .vq = 0, .dom = dom,
+	};
+	test_cmd_privcmd_ioeventfd(pfd, &io);
+
+	/* an irqfd, signalled once: one injection (in a kernel worker) */
+	test_cmd_irqfd_isa(pfd, dom, irq_efd, EVENTFD_IRQ, 1);
+	ASSERT_EQ(0, eventfd_write(irq_efd, 1));
+	for (tries = 0; tries < 600; tries++) {
+		ASSERT_EQ(0, dmop_query(h, &a));
+		if (a.irqfd_injections)
+			break;
+		usleep(5000);
+	}
+	EXPECT_EQ(DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED | DMOP_HAVE_MAPPED |
+		  DMOP_HAVE_EVENTFDS, a.have);
+	EXPECT_EQ(1ULL, a.irqfds);
+	EXPECT_EQ(1ULL, a.irqfd_injections);
+	EXPECT_EQ(0ULL, a.irqfd_denied);
+	EXPECT_EQ(1ULL, a.ioeventfds);
+	EXPECT_EQ(0ULL, a.ioeventfd_notifies);
+	EXPECT_EQ(0ULL, a.ioeventfd_denied);
+	EXPECT_EQ(1ULL, a.calls[OP_SET_ISA_IRQ_LEVEL]);
+
+	/* the fdinfo parser reads the same from our own file */
+	ASSERT_EQ(0, proc_fdinfo(getpid(), pfd, &f));
+	EXPECT_EQ(a.have, f.have);
+	EXPECT_EQ(a.irqfds, f.irqfds);
+	EXPECT_EQ(a.irqfd_injections, f.irqfd_injections);
+	EXPECT_EQ(a.irqfd_denied, f.irqfd_denied);
+	EXPECT_EQ(a.ioeventfds, f.ioeventfds);
+	EXPECT_EQ(a.ioeventfd_notifies, f.ioeventfd_notifies);
+	EXPECT_EQ(a.ioeventfd_denied, f.ioeventfd_denied);
+
+	/* a program built against libdmop 1.0: its 1128 bytes, nothing more */
+	memset(buf, 0xaa, sizeof(buf));
+	memset(buf, 0, DMOP_AUDIT_SZ_1_0);
+	old->sz = DMOP_AUDIT_SZ_1_0;
+	ASSERT_EQ(0, dmop_query(h, old));
+	EXPECT_EQ(1128U, old->sz);
+	EXPECT_EQ(a.have & ~DMOP_HAVE_EVENTFDS, old->have);
+	EXPECT_EQ(a.dm_ops, old->dm_ops);
+	EXPECT_EQ(a.calls[OP_SET_ISA_IRQ_LEVEL], old->calls[OP_SET_ISA_IRQ_LEVEL]);
+	for (size_t b = DMOP_AUDIT_SZ_1_0; b < sizeof(buf); b++) {
+		if (buf[b] != 0xaa) {
+			EXPECT_EQ(0xaa, buf[b]) TH_LOG("byte %zu past a 1.0 caller's struct", b);
+			break;
+		}
+	}
+
+	/* dmop status, from another process, on this one */
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	dmop_cmd_run(self->out, sizeof(self->out), "status", pid, (char *)NULL);
+	TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "    irqfds: 1 live, injections 1, denied 0\n"));
+	EXPECT_NE(NULL, strstr(self->out, "    ioeventfds: 1 live, notifies 0, denied 0\n"));
+	dmop_cmd_run(self->out, sizeof(self->out), "status", "--json", pid, (char *)NULL);
+	TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "\"irqfds\":1,\"irqfd_injections\":1,\"irqfd_denied\":0,"
+			       "\"ioeventfds\":1,\"ioeventfd_notifies\":0,\"ioeventfd_denied\":0}"));
+
+	/* deassigned: the live counts drop, the counters stay */
+	io.flags = PRIVCMD_IOEVENTFD_FLAG_DEASSIGN;
+	test_cmd_privcmd_ioeventfd(pfd, &io);
+	test_cmd_irqfd_deassign(pfd, dom, irq_efd);
+	ASSERT_EQ(0, dmop_query(h, &a));
+	EXPECT_EQ(0ULL, a.irqfds);
+	EXPECT_EQ(0ULL, a.ioeventfds);
+	EXPECT_EQ(1ULL, a.irqfd_injections);
+
+	munmap(area, getpagesize());
+	close(irq_efd);
+	close(io_efd);
+	dmop_close(h);
 }
 
 int main(int argc, char **argv)

@@ -187,6 +187,11 @@ TEST_F(guest, deprivileged_device_model)
 		EXPECT_EQ(2ULL, priv.denied[DMOP_DENIED_DOMID]);
 		EXPECT_EQ(1ULL, priv.denied[DMOP_DENIED_HYPERCALL]);
 		EXPECT_EQ(0U, ev.have & DMOP_HAVE_COUNTERS);
+		/* no irqfd or ioeventfd: the counters are published, all 0 */
+		EXPECT_NE(0U, priv.have & DMOP_HAVE_EVENTFDS);
+		EXPECT_EQ(0U, ev.have & DMOP_HAVE_EVENTFDS);
+		EXPECT_EQ(0ULL, priv.irqfds | priv.irqfd_injections | priv.irqfd_denied);
+		EXPECT_EQ(0ULL, priv.ioeventfds | priv.ioeventfd_notifies | priv.ioeventfd_denied);
 	} else {
 		/* the distro's drivers (and ours before the audit keys) say nothing */
 		EXPECT_EQ(DMOP_RESTRICT_UNKNOWN, priv.restricted_domid);
@@ -219,9 +224,24 @@ TEST_F(guest, deprivileged_device_model)
 		EXPECT_EQ(2, count(self->out, want));
 		EXPECT_NE(NULL, strstr(self->out, "\"unrestricted_dmops\":false,"));
 		EXPECT_NE(NULL, strstr(self->out, "\"dm_ops\":1,\"dm_ops_denied\":2,"));
+		EXPECT_EQ(1, count(self->out, "\"irqfds\":0,\"irqfd_injections\":0,"
+				   "\"irqfd_denied\":0,\"ioeventfds\":0,"
+				   "\"ioeventfd_notifies\":0,\"ioeventfd_denied\":0}"));
 	} else {
 		EXPECT_EQ(2, count(self->out, "\"restriction\":\"unknown\",\"restricted_domid\":null,"));
+		EXPECT_EQ(1, count(self->out, "\"irqfds\":null,"));
 		EXPECT_NE(NULL, strstr(self->out, "\"unrestricted_dmops\":null,"));
+	}
+
+	/* the text: the privcmd file's irqfd and ioeventfd lines */
+	EXPECT_EQ(DMOP_EXIT_OK, dmop_cmd_run(self->out, sizeof(self->out), "status", pid,
+					     (char *)NULL));
+	TH_LOG("%s", self->out);
+	if (keys) {
+		EXPECT_EQ(1, count(self->out, "    irqfds: 0 live, injections 0, denied 0\n"));
+		EXPECT_EQ(1, count(self->out, "    ioeventfds: 0 live, notifies 0, denied 0\n"));
+	} else {
+		EXPECT_EQ(0, count(self->out, "irqfds:"));
 	}
 
 	/* a scan of all processes finds it too, once */

@@ -217,7 +217,9 @@ long privcmd_ioctl_dm_op_allowlist(struct file *file, void *arg, u32 usize)
 
 /*
  * IOCTL_PRIVCMD_AUDIT_QUERY, into the driver's copy of the argument, which
- * the dispatch (privcmd_ioctl_ext()) checked and copies back.
+ * the dispatch (privcmd_ioctl_ext()) checked and copies back, up to the
+ * caller's @usize. The layout filled in is the newest that fits in @usize:
+ * a version 1 caller gets version 1, its bytes as they always were.
  */
 long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize)
 {
@@ -226,8 +228,11 @@ long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize)
 	struct privcmd_counters *sum;
 	unsigned int i;
 
-	BUILD_BUG_ON(sizeof(*q) != PRIVCMD_AUDIT_QUERY_SIZE_V1);
+	BUILD_BUG_ON(sizeof(*q) != PRIVCMD_AUDIT_QUERY_SIZE_V2);
+	BUILD_BUG_ON(offsetofend(struct privcmd_audit_query, failures_other) !=
+		     PRIVCMD_AUDIT_QUERY_SIZE_V1);
 	BUILD_BUG_ON(ARRAY_SIZE(q->denied) < PRIVCMD_DENIED_NR);
+	BUILD_BUG_ON(_IOC_SIZE(IOCTL_PRIVCMD_AUDIT_QUERY) != PRIVCMD_AUDIT_QUERY_SIZE_V1);
 
 	if (q->flags)
 		return -EINVAL;
@@ -237,10 +242,18 @@ long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize)
 		return -ENOMEM;
 	privcmd_audit_sum(pf, sum);
 
-	/* Only size and flags are input: every other field is ours to fill. */
+	/*
+	 * Only size and flags are input: every other field is ours to fill,
+	 * and what the caller's version lacks stays 0.
+	 */
 	memset(q, 0, sizeof(*q));
-	q->size = min_t(u32, usize, sizeof(*q));
-	q->version = PRIVCMD_AUDIT_QUERY_VERSION;
+	if (usize >= PRIVCMD_AUDIT_QUERY_SIZE_V2) {
+		q->size = PRIVCMD_AUDIT_QUERY_SIZE_V2;
+		q->version = 2;
+	} else {
+		q->size = PRIVCMD_AUDIT_QUERY_SIZE_V1;
+		q->version = 1;
+	}
 	q->restricted_domid = privcmd_restricted_domid(pf);
 	if (q->restricted_domid != DOMID_INVALID)
 		q->state |= PRIVCMD_AUDIT_RESTRICTED;
@@ -256,6 +269,15 @@ long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize)
 	q->failures_other = sum->failures[PRIVCMD_OP_OTHER];
 	for (i = 0; i <= PRIVCMD_AUDIT_NR_OPS; i++)
 		q->dm_ops += sum->calls[i];
+
+	if (q->version >= 2) {
+		q->irqfds = atomic_read(&pf->nr_irqfds);
+		q->irqfd_injections = sum->irqfd_injections;
+		q->irqfd_denied = sum->irqfd_denied;
+		q->ioeventfds = atomic_read(&pf->nr_ioeventfds);
+		q->ioeventfd_notifies = sum->ioeventfd_notifies;
+		q->ioeventfd_denied = sum->ioeventfd_denied;
+	}
 
 	kfree(sum);
 	return 0;

@@ -4,9 +4,12 @@
  * is signalled (a virtio backend raising the guest's interrupt).
  *
  * An irqfd hangs a wait-queue entry on its eventfd. The wake-up runs under
- * the eventfd's wait-queue lock with interrupts off, so it only consumes
- * the count and queues the injection; the worker checks the DMOP against
- * the file's restriction and allowlist, as they are now, and issues it.
+ * the eventfd's wait-queue lock with interrupts off. It consumes the count
+ * and injects: a DMOP that only moves an interrupt line or sends an
+ * interrupt, which Xen answers at once, is issued right there (the guest's
+ * interrupt waits for no worker); any other DMOP is queued to a worker.
+ * Both check the DMOP against the file's restriction and allowlist, as
+ * they are now, before issuing it.
  *
  * An irqfd belongs to its file (pf->irqfds, under pf->irqfd_lock, which the
  * wake-up takes too). Whoever takes it off that list tears it down: unhook
@@ -33,6 +36,13 @@
 #include "xdm-fault-inject.h"
 #include "privcmd.h"
 #include "privcmd-trace.h"
+#include "../../include/xen-dmop/dm-ops.h"
+
+/* DM_OP_set_isa_irq_level..., the sub-op numbers. */
+enum {
+#define DM_OP DM_OP_ENUM_INIT
+#include "../../include/xen-dmop/dm-ops.h"
+};
 
 /* struct fd became one word with an accessor in 6.12. */
 #ifndef fd_file
@@ -76,9 +86,23 @@ struct privcmd_kirqfd {
 static struct workqueue_struct *privcmd_irqfd_wq;
 static struct workqueue_struct *privcmd_irqfd_cleanup_wq;
 
-static void irqfd_inject(struct work_struct *work)
+/* The DMOPs an irqfd issues from the wake-up: constant time in Xen. */
+static bool irqfd_inject_inline(u32 op)
 {
-	struct privcmd_kirqfd *k = container_of(work, struct privcmd_kirqfd, inject);
+	switch (op) {
+	case DM_OP_set_isa_irq_level:
+	case DM_OP_set_pci_intx_level:
+	case DM_OP_set_irq_level:
+	case DM_OP_inject_msi:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Check and issue @k's DMOP; any context, never sleeps. */
+static void irqfd_inject_now(struct privcmd_kirqfd *k)
+{
 	struct privcmd_file *pf = k->pf;
 	unsigned int reason = PRIVCMD_DENIED_NR;
 	struct xen_dm_op_buf xbuf;
@@ -114,6 +138,11 @@ static void irqfd_inject(struct work_struct *work)
 	}
 }
 
+static void irqfd_inject(struct work_struct *work)
+{
+	irqfd_inject_now(container_of(work, struct privcmd_kirqfd, inject));
+}
+
 /* Taken off the file's list by the caller: nothing else reaches @k now. */
 static void irqfd_free(struct privcmd_kirqfd *k)
 {
@@ -144,7 +173,10 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, v
 
 	if (flags & EPOLLIN) {
 		eventfd_ctx_do_read(k->eventfd, &cnt);
-		queue_work(privcmd_irqfd_wq, &k->inject);
+		if (irqfd_inject_inline(k->op))
+			irqfd_inject_now(k);
+		else
+			queue_work(privcmd_irqfd_wq, &k->inject);
 	}
 	if (flags & EPOLLHUP) {
 		spin_lock_irqsave(&k->pf->irqfd_lock, irqflags);

@@ -73,6 +73,8 @@ static const struct privcmd_ioctl_desc privcmd_ioctls[] = {
 		IOCTL_PRIVCMD_IRQFD, privcmd_ioctl_irqfd },
 	[_IOC_NR(IOCTL_PRIVCMD_IOEVENTFD)] = {
 		IOCTL_PRIVCMD_IOEVENTFD, privcmd_ioctl_ioeventfd },
+	[_IOC_NR(IOCTL_PRIVCMD_PCIDEV_GET_GSI)] = {
+		IOCTL_PRIVCMD_PCIDEV_GET_GSI, privcmd_ioctl_pcidev_get_gsi },
 	/* Ours, far from upstream's numbers; size-prefixed (privcmd_ioctl_ext()). */
 	[_IOC_NR(IOCTL_PRIVCMD_DM_OP_ALLOWLIST)] = {
 		.cmd = IOCTL_PRIVCMD_DM_OP_ALLOWLIST,

@@ -233,6 +233,9 @@ long privcmd_ioctl_ioeventfd(struct file *file, void __user *udata);
 void privcmd_ioeventfd_open(struct privcmd_file *pf);
 void privcmd_ioeventfd_release(struct privcmd_file *pf);
 
+/* privcmd-pcidev.c */
+long privcmd_ioctl_pcidev_get_gsi(struct file *file, void __user *udata);
+
 /* privcmd-restrict.c */
 long privcmd_ioctl_restrict(struct file *file, void __user *udata);
 void privcmd_restrict_open(struct privcmd_file *pf);

@@ -48,12 +48,15 @@ enum dm_op_writes {
  *
  * DM_OP_NAME_INIT: the name ("create_ioreq_server"); NULL where Xen has
  * no sub-op. DM_OP_WRITES_INIT: the DM_OP_WRITES_* value; 0 where Xen has no
- * sub-op.
+ * sub-op. DM_OP_ENUM_INIT, inside "enum { ... };" instead of an array: the
+ * constants DM_OP_<name> (the kernel's headers lack XEN_DMOP_<name>).
  */
 #define DM_OP_NAME_INIT(nr, name, writes) \
 	[nr] = #name,
 #define DM_OP_WRITES_INIT(nr, name, writes) \
 	[nr] = DM_OP_WRITES_##writes,
+#define DM_OP_ENUM_INIT(nr, name, writes) \
+	DM_OP_##name = nr,
 
 #endif /* XEN_DMOP_DM_OPS_H */
 

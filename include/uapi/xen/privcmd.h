@@ -25,8 +25,9 @@
 /**
  * DOC: Common to every ioctl
  *
- * - An unknown command fails with ENOTTY (upstream's too). The 6.12 in-tree
- *   IOCTL_PRIVCMD_PCIDEV_GET_GSI (10) is not implemented: ENOTTY.
+ * - An unknown command fails with ENOTTY (upstream's too), and so does
+ *   IOCTL_PRIVCMD_PCIDEV_GET_GSI (10) on a kernel that cannot answer it
+ *   (before 6.12, or without CONFIG_XEN_ACPI).
  *   IOCTL_PRIVCMD_IRQFD (8) and IOCTL_PRIVCMD_IOEVENTFD (9) are, on both
  *   kernel series and both dom0 kinds (PV, PVH), whatever the kernel's
  *   CONFIG_XEN_PRIVCMD_EVENTFD.
@@ -256,15 +257,27 @@ struct privcmd_dm_op_allowlist {
 #define PRIVCMD_AUDIT_RESTRICTED	(1U << 0) /* restricted_domid is set */
 #define PRIVCMD_AUDIT_ALLOWLIST_SET	(1U << 1) /* an allowlist narrowed the file */
 
-#define PRIVCMD_AUDIT_QUERY_VERSION	1
+/*
+ * The newest layout of &struct privcmd_audit_query this header describes.
+ * A caller compiled against an older header gets the layout it knows:
+ * @version says which one the driver filled in (see the struct).
+ */
+#define PRIVCMD_AUDIT_QUERY_VERSION	2
 
 /**
  * struct privcmd_audit_query - IOCTL_PRIVCMD_AUDIT_QUERY argument.
  * @size: in: the size of the caller's struct, at least
- *	PRIVCMD_AUDIT_QUERY_SIZE_V1; out: how many bytes the driver filled in
- *	(a caller's struct larger than the driver's has its tail zeroed).
+ *	PRIVCMD_AUDIT_QUERY_SIZE_V1; out: how many bytes the driver filled in,
+ *	the size of the layout @version names (PRIVCMD_AUDIT_QUERY_SIZE_V1 or
+ *	_V2). The caller's bytes past that, up to its @size, are zeroed;
+ *	nothing past its @size is touched.
  * @flags: in: must be 0.
- * @version: out: PRIVCMD_AUDIT_QUERY_VERSION of the layout filled in.
+ * @version: out: the layout filled in: the newest one the driver has whose
+ *	size fits in the caller's @size. 1 (PRIVCMD_AUDIT_QUERY_SIZE_V1 bytes,
+ *	up to @failures_other) for a caller of at least V1's size but less
+ *	than V2's, as a caller built against a version 1 header is; 2
+ *	(PRIVCMD_AUDIT_QUERY_SIZE_V2, up to @ioeventfd_denied) otherwise. A
+ *	driver older than version 2 answers 1 whatever the caller's size.
  * @state: out: PRIVCMD_AUDIT_* bits.
  * @restricted_domid: out: the domain the file is restricted to, or
  *	0x7FF4 (DOMID_INVALID) when it is not restricted.
@@ -284,6 +297,31 @@ struct privcmd_dm_op_allowlist {
  * @calls_other: out: DMOPs issued with a sub-op >= PRIVCMD_AUDIT_NR_OPS or a
  *	buffer 0 shorter than a sub-op number.
  * @failures_other: out: of those, the ones that failed.
+ * @irqfds: out (version 2): irqfds assigned on the file right now
+ *	(IOCTL_PRIVCMD_IRQFD; deassign, the eventfd's last close and the
+ *	file's release take them off).
+ * @irqfd_injections: out (version 2): DMOPs issued because an irqfd's
+ *	eventfd was signalled, whatever Xen answered; also counted in
+ *	@dm_ops and @calls.
+ * @irqfd_denied: out (version 2): injections refused before any
+ *	hypercall (the file was restricted to another domain, or its
+ *	allowlist narrowed past the irqfd's sub-op, after the assign); also
+ *	counted in @dm_ops_denied and @denied. Refused assigns are counted in
+ *	@denied only.
+ * @ioeventfds: out (version 2): ioeventfds assigned on the file right now
+ *	(IOCTL_PRIVCMD_IOEVENTFD; deassign and the file's release take them
+ *	off).
+ * @ioeventfd_notifies: out (version 2): guest notify writes an ioeventfd
+ *	completed in the kernel (each signalled its eventfd).
+ * @ioeventfd_denied: out (version 2): notify writes an ioeventfd left to
+ *	user space because the file was restricted to another domain after
+ *	the assign.
+ *
+ * The version 2 fields are the fdinfo keys "privcmd.irqfds",
+ * "privcmd.irqfd_injections", "privcmd.irqfd_denied", "privcmd.ioeventfds",
+ * "privcmd.ioeventfd_notifies" and "privcmd.ioeventfd_denied"; a version 1
+ * answer leaves them out (a caller's bytes there, if its @size covers part
+ * of them, are zeroed).
  *
  * Counters start at 0 when the file is opened, are shared by everything
  * that shares the open file (dup(), fork(), SCM_RIGHTS) and only grow.
@@ -307,9 +345,17 @@ struct privcmd_audit_query {
 	__u64 failures[PRIVCMD_AUDIT_NR_OPS];
 	__u64 calls_other;
 	__u64 failures_other;
+	/* version 2 */
+	__u64 irqfds;
+	__u64 irqfd_injections;
+	__u64 irqfd_denied;
+	__u64 ioeventfds;
+	__u64 ioeventfd_notifies;
+	__u64 ioeventfd_denied;
 };
 
 #define PRIVCMD_AUDIT_QUERY_SIZE_V1	1160
+#define PRIVCMD_AUDIT_QUERY_SIZE_V2	1208
 
 /**
  * DOC: IOCTL_PRIVCMD_HYPERCALL
@@ -543,6 +589,38 @@ struct privcmd_audit_query {
 	_IOW('P', 9, struct privcmd_ioeventfd)
 
 /**
+ * struct privcmd_pcidev_get_gsi - IOCTL_PRIVCMD_PCIDEV_GET_GSI argument
+ * (upstream's, Linux 6.12, 8 bytes).
+ * @sbdf: in: the PCI device, segment << 16 | bus << 8 | device << 3 |
+ *	function.
+ * @gsi: out: its GSI.
+ */
+struct privcmd_pcidev_get_gsi {
+	__u32 sbdf;
+	__u32 gsi;
+};
+
+/**
+ * DOC: IOCTL_PRIVCMD_PCIDEV_GET_GSI
+ *
+ * The GSI of PCI device @sbdf, which xen-pciback must hold: what the
+ * toolstack of a PVH dom0 (libxl's xc_pcidev_get_gsi()) asks before it
+ * passes the device through. The kernel answers (xen_acpi_get_gsi_from_sbdf(),
+ * Linux 6.12 with CONFIG_XEN_ACPI); on a kernel that cannot, the ioctl
+ * fails ENOTTY, as on the in-tree 6.1 driver.
+ *
+ * Errors: EPERM the file is restricted (the question concerns no guest;
+ * counted as a refused hypercall); EFAULT the argument cannot be read or
+ * written; EOPNOTSUPP xen-pciback is not loaded; what xen-pciback answers
+ * for a device it does not hold (EINVAL) or cannot read; ENOTTY see above.
+ *
+ * Differs from upstream: upstream answers a restricted file too, and, on a
+ * kernel without CONFIG_XEN_ACPI, EINVAL.
+ */
+#define IOCTL_PRIVCMD_PCIDEV_GET_GSI				\
+	_IOC(_IOC_NONE, 'P', 10, sizeof(struct privcmd_pcidev_get_gsi))
+
+/**
  * DOC: IOCTL_PRIVCMD_DM_OP_ALLOWLIST
  *
  * Narrow the set of DMOP sub-ops this open file may issue to @allowed. A
@@ -575,6 +653,19 @@ struct privcmd_audit_query {
  * and counters: what the "privcmd." fdinfo keys show, in one call and
  * without parsing text. Works on a restricted file.
  *
+ * The struct grows at its end, one layout per version; its @size field,
+ * not the command number, says how large the caller's is (as openat2()'s
+ * struct open_how). The command number carries the first version's size,
+ * PRIVCMD_AUDIT_QUERY_SIZE_V1, for good: a caller built against any
+ * version of this header issues the same command. The driver fills the
+ * newest layout that fits in the caller's @size and says which in
+ * @version and @size: a caller of version 1's size gets version 1 exactly
+ * as before (1160 bytes written, nothing past them), one of version 2's
+ * size or larger gets version 2, which adds the irqfd and ioeventfd
+ * fields. A caller must read @version before the fields past version 1:
+ * a driver that only knows version 1 answers with it (and zeroes the
+ * caller's bytes past it).
+ *
  * Errors: EFAULT the argument cannot be read or written; EINVAL @size is
  * smaller than PRIVCMD_AUDIT_QUERY_SIZE_V1 or @flags is not 0; E2BIG @size
  * is larger than a page.
@@ -582,6 +673,6 @@ struct privcmd_audit_query {
  * Not in upstream (ENOTTY there).
  */
 #define IOCTL_PRIVCMD_AUDIT_QUERY				\
-	_IOWR('P', 0x41, struct privcmd_audit_query)
+	_IOC(_IOC_READ | _IOC_WRITE, 'P', 0x41, PRIVCMD_AUDIT_QUERY_SIZE_V1)
 
 #endif /* _UAPI_XEN_DMOP_PRIVCMD_H */

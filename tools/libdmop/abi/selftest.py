@@ -11,6 +11,7 @@ and runs abi.py check on it. A variant meant to fail must fail with its
 reason; the control must pass. Prints one line per variant.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,55 +29,81 @@ int dmop_abi_probe(void);
 
 #ifdef __cplusplus
 }''')
-NODE_1_1 = ('libdmop.map', '\t\t*;\n};\n', '''\t\t*;
-};
 
-LIBDMOP_1.1 {
+
+def newest_node(src):
+    """The last version node of the tree's map, and the name of the next one."""
+    with open(os.path.join(src, 'libdmop.map')) as f:
+        names = re.findall(r'^(LIBDMOP_(\d+)\.(\d+))\s*\{', f.read(), flags=re.M)
+    name, major, minor = names[-1]
+    return name, 'LIBDMOP_%s.%d' % (major, int(minor) + 1)
+
+
+def audit_tail(src):
+    """The last member line of struct dmop_audit in the tree's header."""
+    with open(os.path.join(src, 'include', 'libdmop.h')) as f:
+        text = f.read()
+    body = text[text.index('struct dmop_audit {'):]
+    body = body[:body.index('\n};') + 4]
+    return body.splitlines()[-2] + '\n};'
+
+
+def variants(src):
+    """(what, edits, record the next node, expected: None = passes, else the failure)"""
+    last, nxt = newest_node(src)
+    # appended to the map: a None "old" text means append
+    node_next = ('libdmop.map', None, '''
+%s {
 	global:
 		dmop_abi_probe;
-} LIBDMOP_1.0;
-''')
-AUDIT_TAIL = ('include/libdmop.h', '\tuint64_t evtchn_denied;\n};',
-              '\tuint64_t evtchn_denied;\n\tuint64_t probe_counter;\n};')
-
-# (what, edits, record node 1.1, expected: None = passes, else text of the failure)
-VARIANTS = [
-    ('a field appended to struct dmop_audit without a new version node',
-     [AUDIT_TAIL], False,
-     'changed since LIBDMOP_1.0 was released, without a new version node: struct dmop_audit'),
-    ('a field added to struct dmop_buf (no sz), with a new node LIBDMOP_1.1',
-     [('include/libdmop.h', '\tvoid *ptr;\n\tsize_t size;\n};',
-       '\tvoid *ptr;\n\tsize_t size;\n\tuint64_t flags;\n};'),
-      PROBE_SRC, PROBE_HDR, NODE_1_1], True,
-     'struct dmop_buf grew (16 to 24 bytes) but carries no sz'),
-    ('a field inserted into struct dmop_setup_opts, with a new node LIBDMOP_1.1',
-     [('include/libdmop.h', '\tuint32_t flags;\n\tuint16_t domid;\n\tuid_t uid;',
-       '\tuint32_t flags;\n\tuint32_t probe_mode;\n\tuint16_t domid;\n\tuid_t uid;'),
-      PROBE_SRC, PROBE_HDR, NODE_1_1], True,
-     'struct dmop_setup_opts: member domid at 8 (uint16_t) in LIBDMOP_1.0'),
-    ('a function added to the released node LIBDMOP_1.0',
-     [PROBE_SRC, PROBE_HDR,
-      ('libdmop.map', '\t\tdmop_step_name;\n', '\t\tdmop_step_name;\n\t\tdmop_abi_probe;\n')],
-     False,
-     'changed since LIBDMOP_1.0 was released, without a new version node: symbol dmop_abi_probe'),
-    ('a function exported outside any version node',
-     [PROBE_SRC, PROBE_HDR, ('libdmop.map', '\tlocal:\n\t\t*;\n', '')], False,
-     'dmop_abi_probe is exported outside any version node'),
-    ('a released function\'s parameter type changed',
-     [('include/libdmop.h', 'int dmop_restrict(struct dmop_handle *h, uint16_t domid);',
-       'int dmop_restrict(struct dmop_handle *h, uint32_t domid);'),
-      ('src/handle.c', 'DMOP_EXPORT int dmop_restrict(struct dmop_handle *h, uint16_t domid)',
-       'DMOP_EXPORT int dmop_restrict(struct dmop_handle *h, uint32_t domid)')], False,
-     'function dmop_restrict: "int (struct dmop_handle*, uint16_t)" in LIBDMOP_1.0'),
-    ('control: a new node LIBDMOP_1.1 with a function and a field appended to '
-     'struct dmop_audit (it carries sz), its ABI recorded',
-     [AUDIT_TAIL, PROBE_SRC, PROBE_HDR, NODE_1_1], True, None),
-]
+} %s;
+''' % (nxt, last))
+    tail = audit_tail(src)
+    audit_grow = ('include/libdmop.h', tail,
+                  tail[:-len('\n};')] + '\n\tuint64_t probe_counter;\n};')
+    return nxt, [
+        ('a field appended to struct dmop_audit without a new version node',
+         [audit_grow], False,
+         'changed since %s was released, without a new version node: struct dmop_audit'
+         % last),
+        ('a field added to struct dmop_buf (no sz), with a new node %s' % nxt,
+         [('include/libdmop.h', '\tvoid *ptr;\n\tsize_t size;\n};',
+           '\tvoid *ptr;\n\tsize_t size;\n\tuint64_t flags;\n};'),
+          PROBE_SRC, PROBE_HDR, node_next], True,
+         'struct dmop_buf grew (16 to 24 bytes) but carries no sz'),
+        ('a field inserted into struct dmop_setup_opts, with a new node %s' % nxt,
+         [('include/libdmop.h', '\tuint32_t flags;\n\tuint16_t domid;\n\tuid_t uid;',
+           '\tuint32_t flags;\n\tuint32_t probe_mode;\n\tuint16_t domid;\n\tuid_t uid;'),
+          PROBE_SRC, PROBE_HDR, node_next], True,
+         'struct dmop_setup_opts: member domid at 8 (uint16_t) in LIBDMOP_1.0'),
+        ('a function added to the released node LIBDMOP_1.0',
+         [PROBE_SRC, PROBE_HDR,
+          ('libdmop.map', '\t\tdmop_step_name;\n', '\t\tdmop_step_name;\n\t\tdmop_abi_probe;\n')],
+         False,
+         'changed since %s was released, without a new version node: symbol dmop_abi_probe'
+         % last),
+        ('a function exported outside any version node',
+         [PROBE_SRC, PROBE_HDR, ('libdmop.map', '\tlocal:\n\t\t*;\n', '')], False,
+         'dmop_abi_probe is exported outside any version node'),
+        ('a released function\'s parameter type changed',
+         [('include/libdmop.h', 'int dmop_restrict(struct dmop_handle *h, uint16_t domid);',
+           'int dmop_restrict(struct dmop_handle *h, uint32_t domid);'),
+          ('src/handle.c', 'DMOP_EXPORT int dmop_restrict(struct dmop_handle *h, uint16_t domid)',
+           'DMOP_EXPORT int dmop_restrict(struct dmop_handle *h, uint32_t domid)')], False,
+         'function dmop_restrict: "int (struct dmop_handle*, uint16_t)" in LIBDMOP_1.0'),
+        ('control: a new node %s with a function and a field appended to '
+         'struct dmop_audit (it carries sz), its ABI recorded' % nxt,
+         [audit_grow, PROBE_SRC, PROBE_HDR, node_next], True, None),
+    ]
 
 
 def edit(path, old, new):
     with open(path) as f:
         text = f.read()
+    if old is None:
+        with open(path, 'a') as f:
+            f.write(new)
+        return
     if text.count(old) != 1:
         raise SystemExit('abi selftest: %s: the text to alter is not there once: %r'
                          % (path, old))
@@ -84,7 +111,7 @@ def edit(path, old, new):
         f.write(text.replace(old, new))
 
 
-def run_variant(src, root, work, n, edits, record):
+def run_variant(src, root, work, n, edits, record, node):
     tree = os.path.join(work, 'v%d' % n)
     shutil.rmtree(tree, ignore_errors=True)
     os.makedirs(tree)
@@ -105,16 +132,17 @@ def run_variant(src, root, work, n, edits, record):
     abi = os.path.join(tree, 'abi')
     if record:
         subprocess.run([os.path.join(abi, 'abi.py'), 'dump', so, os.path.join(tree, 'include'),
-                        os.path.join(abi, 'LIBDMOP_1.1.txt'),
-                        os.path.join(abi, 'LIBDMOP_1.1.abi')], check=True)
+                        os.path.join(abi, node + '.txt'),
+                        os.path.join(abi, node + '.abi')], check=True)
     return subprocess.run([os.path.join(abi, 'abi.py'), 'check', so,
                            os.path.join(tree, 'include'), os.path.join(tree, 'libdmop.map'),
                            abi], capture_output=True, text=True)
 
 
-# A program built against the header of the tree (libdmop 1.0), run on the
-# control's library (1.1, struct dmop_audit longer by a field): the library
-# must fill the fields the old struct has and write nothing past its sz.
+# A program built against the header of the tree (the newest release), run on
+# the control's library (the next node, struct dmop_audit longer by a field):
+# the library must fill the fields the old struct has and write nothing past
+# its sz. (A program built against 1.0 itself: tests/lib_test.c.)
 OLD_CALLER = r'''
 #include <stdio.h>
 #include <string.h>
@@ -158,17 +186,18 @@ def main():
         return 2
     src, root, work = sys.argv[1:]
     bad = 0
-    for n, (what, edits, record, expect) in enumerate(VARIANTS, 1):
-        r = run_variant(src, root, work, n, edits, record)
+    node, table = variants(src)
+    for n, (what, edits, record, expect) in enumerate(table, 1):
+        r = run_variant(src, root, work, n, edits, record, node)
         if expect is None:
             ok = r.returncode == 0
             verdict = 'passes, as it should' if ok else 'FAILS, but the rules allow it'
             rc = old_caller_runs(src, work, n)
             if ok and rc:
                 ok = False
-                verdict = 'passes, but a program built against 1.0 fails on it (exit %d)' % rc
+                verdict = 'passes, but a program built against the tree fails on it (exit %d)' % rc
             elif ok:
-                verdict += '; a program built against 1.0 runs on it unchanged'
+                verdict += '; a program built against the tree runs on it unchanged'
         else:
             ok = r.returncode != 0 and expect in r.stdout
             verdict = ('fails, as it should: "%s"' % expect) if ok else \
@@ -177,7 +206,7 @@ def main():
         if not ok:
             print(r.stdout + r.stderr)
             bad += 1
-    print('abi-check selftest: %d passed, %d failed' % (len(VARIANTS) - bad, bad))
+    print('abi-check selftest: %d passed, %d failed' % (len(table) - bad, bad))
     return 1 if bad else 0
 
 

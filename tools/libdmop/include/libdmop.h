@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * libdmop 1.0 - a device model's view of /dev/xen/privcmd and /dev/xen/evtchn.
+ * libdmop 1.1 - a device model's view of /dev/xen/privcmd and /dev/xen/evtchn.
  *
  * One error convention everywhere: every function that can fail returns 0 on
  * success or a negative errno value (-EPERM, -ESRCH, ...) on failure; errno is
@@ -319,6 +319,7 @@ int dmop_set_allowlist_str(struct dmop_handle *h, const char *list);
 #define DMOP_HAVE_DENIED	(1U << 2)	/* denied[]; evtchn: evtchn_denied */
 #define DMOP_HAVE_MAPPED	(1U << 3)	/* mapped_pages */
 #define DMOP_HAVE_PORTS		(1U << 4)	/* evtchn_ports */
+#define DMOP_HAVE_EVENTFDS	(1U << 5)	/* irqfds ... ioeventfd_denied (1.1) */
 
 /**
  * struct dmop_audit - a Xen file's restriction, allowlist and counters, as
@@ -328,7 +329,8 @@ int dmop_set_allowlist_str(struct dmop_handle *h, const char *list);
  *	caller; the library never changes it).
  * @have: DMOP_HAVE_* bits: the groups of fields the driver published. A
  *	field outside them is 0 and means nothing (dmop_query() sets every
- *	privcmd group).
+ *	privcmd group; DMOP_HAVE_EVENTFDS only from a driver whose audit
+ *	query has them).
  * @restricted_domid: the domain the file is restricted to,
  *	DMOP_RESTRICT_NONE, or DMOP_RESTRICT_UNKNOWN (the driver did not say).
  * @allowlist_set: 1 when an allowlist narrowed the file, 0 when not.
@@ -345,6 +347,22 @@ int dmop_set_allowlist_str(struct dmop_handle *h, const char *list);
  * @failures_other: of those, the ones that failed.
  * @evtchn_ports: an evtchn file's bound ports.
  * @evtchn_denied: binds an evtchn file's restriction refused.
+ * @irqfds: (libdmop 1.1) the privcmd file's live irqfds.
+ * @irqfd_injections: (1.1) DMOPs its irqfds issued when their eventfd was
+ *	signalled (also in @dm_ops and @calls).
+ * @irqfd_denied: (1.1) irqfd injections the driver refused (restriction
+ *	or allowlist; also in @dm_ops_denied and @denied).
+ * @ioeventfds: (1.1) the privcmd file's live ioeventfds.
+ * @ioeventfd_notifies: (1.1) guest notify writes its ioeventfds completed
+ *	in the kernel.
+ * @ioeventfd_denied: (1.1) notify writes its ioeventfds left to user space
+ *	because the file was restricted to another domain after the assign.
+ *
+ * The six (1.1) fields are the group DMOP_HAVE_EVENTFDS: set only when the
+ * caller's @sz covers them (a program built against libdmop 1.0 never sees
+ * the bit) and the driver published them (dmop_query(): an audit query of
+ * version 2; dmop_fdinfo_parse(): the "privcmd.irqfd*" and
+ * "privcmd.ioeventfd*" keys).
  *
  * The library's own struct, not the kernel's: the kernel's may grow without
  * this one changing, and this one grows by the sz rules at the top of this
@@ -366,12 +384,21 @@ struct dmop_audit {
 	uint64_t failures_other;
 	uint64_t evtchn_ports;
 	uint64_t evtchn_denied;
+	/* libdmop 1.1 */
+	uint64_t irqfds;
+	uint64_t irqfd_injections;
+	uint64_t irqfd_denied;
+	uint64_t ioeventfds;
+	uint64_t ioeventfd_notifies;
+	uint64_t ioeventfd_denied;
 };
 
 /*
  * dmop_query() - read the handle's privcmd file's restriction, allowlist
  * and counters (IOCTL_PRIVCMD_AUDIT_QUERY) into @a, whose @a->sz the caller
- * set.
+ * set. The irqfd and ioeventfd fields (DMOP_HAVE_EVENTFDS) come from a
+ * driver whose query has them (version 2); an older driver's answer leaves
+ * them 0 and the bit clear.
  * Return: 0, -EINVAL (@h or @a NULL, @a->sz smaller than libdmop 1.0's
  * struct), -E2BIG (@a->sz larger than the library's struct and the bytes
  * past it not zero), -ENOTTY (the driver has no audit query: the

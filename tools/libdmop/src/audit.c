@@ -18,7 +18,11 @@ _Static_assert(DMOP_DENIED_NR <= PRIVCMD_AUDIT_DENIED_SLOTS, "denied");
 
 /* libdmop 1.0's struct dmop_audit: no hole, the same on 32 and 64 bits */
 _Static_assert(DMOP_AUDIT_SZ_1_0 == 1128, "struct dmop_audit of libdmop 1.0");
-_Static_assert(sizeof(struct dmop_audit) >= DMOP_AUDIT_SZ_1_0, "dmop_audit");
+/* libdmop 1.1 appended the six irqfd/ioeventfd counters, nothing else */
+_Static_assert(DMOP_AUDIT_SZ_1_1 == DMOP_AUDIT_SZ_1_0 + 6 * 8, "struct dmop_audit of 1.1");
+_Static_assert(sizeof(struct dmop_audit) >= DMOP_AUDIT_SZ_1_1, "dmop_audit");
+_Static_assert(PRIVCMD_AUDIT_QUERY_SIZE_V2 == sizeof(struct privcmd_audit_query),
+	       "the audit query of the uapi header is version 2");
 
 int dmop_ops_mask(const uint32_t *ops, unsigned int nr, uint64_t *mask)
 {
@@ -104,7 +108,29 @@ int dmop_query_fd(int fd, struct dmop_audit *a)
 	}
 	a->calls_other = q.calls_other;
 	a->failures_other = q.failures_other;
+	/* a driver with only version 1 answers it, whatever size we asked */
+	if (q.version >= 2 && q.size >= PRIVCMD_AUDIT_QUERY_SIZE_V2) {
+		a->have |= DMOP_HAVE_EVENTFDS;
+		a->irqfds = q.irqfds;
+		a->irqfd_injections = q.irqfd_injections;
+		a->irqfd_denied = q.irqfd_denied;
+		a->ioeventfds = q.ioeventfds;
+		a->ioeventfd_notifies = q.ioeventfd_notifies;
+		a->ioeventfd_denied = q.ioeventfd_denied;
+	}
 	return 0;
+}
+
+void dmop_audit_copy_out(struct dmop_audit *a, struct dmop_audit *full)
+{
+	full->sz = a->sz;
+	/* a caller built against 1.0 has no room for them: no bit either */
+	if (a->sz < DMOP_AUDIT_SZ_1_1) {
+		full->have &= ~DMOP_HAVE_EVENTFDS;
+		memset((char *)full + DMOP_AUDIT_SZ_1_0, 0,
+		       DMOP_AUDIT_SZ_1_1 - DMOP_AUDIT_SZ_1_0);
+	}
+	memcpy(a, full, dmop_sz_used(a->sz, sizeof(*full)));
 }
 
 DMOP_EXPORT int dmop_query(struct dmop_handle *h, struct dmop_audit *a)
@@ -121,8 +147,7 @@ DMOP_EXPORT int dmop_query(struct dmop_handle *h, struct dmop_audit *a)
 	if (err)
 		return err;
 	/* the caller's sz stays; nothing past it is written */
-	full.sz = a->sz;
-	memcpy(a, &full, dmop_sz_used(a->sz, sizeof(full)));
+	dmop_audit_copy_out(a, &full);
 	return 0;
 }
 

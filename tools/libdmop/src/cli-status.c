@@ -369,6 +369,14 @@ static void print_audit_text(FILE *f, const struct cli_fd *x)
 			a->denied[DMOP_DENIED_DOMID], a->denied[DMOP_DENIED_ALLOWLIST]);
 	if (x->a.have & DMOP_HAVE_MAPPED)
 		fprintf(f, "    mapped pages: %" PRIu64 "\n", a->mapped_pages);
+	if (x->a.have & DMOP_HAVE_EVENTFDS) {
+		fprintf(f, "    irqfds: %" PRIu64 " live, injections %" PRIu64
+			", denied %" PRIu64 "\n", a->irqfds, a->irqfd_injections,
+			a->irqfd_denied);
+		fprintf(f, "    ioeventfds: %" PRIu64 " live, notifies %" PRIu64
+			", denied %" PRIu64 "\n", a->ioeventfds, a->ioeventfd_notifies,
+			a->ioeventfd_denied);
+	}
 	for (uint32_t op = 0; op <= DMOP_AUDIT_NR_OPS; op++) {
 		int other = op == DMOP_AUDIT_NR_OPS;
 		uint64_t calls = other ? a->calls_other : a->calls[op];
@@ -446,9 +454,28 @@ static void json_tri(FILE *f, const char *key, int v)
 }
 
 /*
+ * The fdinfo keys of the file's irqfds and ioeventfds under their own
+ * names, each null when the driver does not publish them.
+ */
+static void print_eventfds_json(FILE *f, const struct cli_fd *x)
+{
+	const struct dmop_audit *a = &x->a;
+	int have = !!(a->have & DMOP_HAVE_EVENTFDS);
+
+	json_u64_or_null(f, "irqfds", have, a->irqfds);
+	json_u64_or_null(f, "irqfd_injections", have, a->irqfd_injections);
+	json_u64_or_null(f, "irqfd_denied", have, a->irqfd_denied);
+	json_u64_or_null(f, "ioeventfds", have, a->ioeventfds);
+	json_u64_or_null(f, "ioeventfd_notifies", have, a->ioeventfd_notifies);
+	json_u64_or_null(f, "ioeventfd_denied", have, a->ioeventfd_denied);
+}
+
+/*
  * "allowlist": "all" or [names] (null: unknown), "denied": {...},
- * "mapped_pages", and "dm_op": {name: {"calls", "failures"}} for the
- * sub-ops used (null when the driver publishes no per-sub-op counters).
+ * "mapped_pages", "dm_op": {name: {"calls", "failures"}} for the
+ * sub-ops used (null when the driver publishes no per-sub-op counters),
+ * then (since libdmop 1.1) "irqfds", "irqfd_injections", "irqfd_denied",
+ * "ioeventfds", "ioeventfd_notifies", "ioeventfd_denied".
  */
 static void print_audit_json(FILE *f, const struct cli_fd *x)
 {
@@ -481,6 +508,7 @@ static void print_audit_json(FILE *f, const struct cli_fd *x)
 	fputs(",\"dm_op\":", f);
 	if (!(x->a.have & DMOP_HAVE_COUNTERS)) {
 		fputs("null", f);
+		print_eventfds_json(f, x);
 		return;
 	}
 	fputc('{', f);
@@ -502,6 +530,7 @@ static void print_audit_json(FILE *f, const struct cli_fd *x)
 		first = 0;
 	}
 	fputc('}', f);
+	print_eventfds_json(f, x);
 }
 
 static int print_json(FILE *f, const struct cli_proc *procs, size_t nr)

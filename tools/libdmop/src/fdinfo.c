@@ -48,6 +48,12 @@ static const struct fdinfo_key {
 	{ "privcmd.denied.allowlist", KEY_U64,
 	  A_OFF(denied[DMOP_DENIED_ALLOWLIST]), DMOP_HAVE_DENIED },
 	{ "privcmd.mapped_pages", KEY_U64, A_OFF(mapped_pages), DMOP_HAVE_MAPPED },
+	{ "privcmd.irqfds", KEY_U64, A_OFF(irqfds), DMOP_HAVE_EVENTFDS },
+	{ "privcmd.irqfd_injections", KEY_U64, A_OFF(irqfd_injections), DMOP_HAVE_EVENTFDS },
+	{ "privcmd.irqfd_denied", KEY_U64, A_OFF(irqfd_denied), DMOP_HAVE_EVENTFDS },
+	{ "privcmd.ioeventfds", KEY_U64, A_OFF(ioeventfds), DMOP_HAVE_EVENTFDS },
+	{ "privcmd.ioeventfd_notifies", KEY_U64, A_OFF(ioeventfd_notifies), DMOP_HAVE_EVENTFDS },
+	{ "privcmd.ioeventfd_denied", KEY_U64, A_OFF(ioeventfd_denied), DMOP_HAVE_EVENTFDS },
 	{ "privcmd.dm_op.", KEY_DM_OP, A_OFF(calls), DMOP_HAVE_COUNTERS },
 	{ "evtchn.ports", KEY_U64, A_OFF(evtchn_ports), DMOP_HAVE_PORTS },
 	{ "evtchn.denied", KEY_U64, A_OFF(evtchn_denied), DMOP_HAVE_DENIED },
@@ -206,7 +212,6 @@ DMOP_EXPORT int dmop_fdinfo_parse(const char *text, struct dmop_audit *a)
 	/* without a published allowlist nothing is known to be narrowed */
 	if (!(full.have & DMOP_HAVE_ALLOWLIST))
 		full.allowed = 0;
-	full.sz = a->sz;
-	memcpy(a, &full, dmop_sz_used(a->sz, sizeof(full)));
+	dmop_audit_copy_out(a, &full);
 	return 0;
 }

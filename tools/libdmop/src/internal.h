@@ -80,5 +80,14 @@ static inline size_t dmop_sz_used(uint32_t sz, size_t known)
 #define DMOP_AUDIT_SZ_1_0	offsetofend(struct dmop_audit, evtchn_denied)
 #define DMOP_SETUP_OPTS_SZ_1_0	offsetofend(struct dmop_setup_opts, nr_extra_fds)
 #define DMOP_SETUP_REPORT_SZ_1_0 offsetofend(struct dmop_setup_report, message)
+/* struct dmop_audit as libdmop 1.1 grew it (the DMOP_HAVE_EVENTFDS group). */
+#define DMOP_AUDIT_SZ_1_1	offsetofend(struct dmop_audit, ioeventfd_denied)
+
+/*
+ * Hand @full (the library's whole struct) to a caller's @a, whose sz was
+ * checked: its first sz bytes, sz kept, the have bits of groups past sz
+ * cleared. Cannot fail.
+ */
+void dmop_audit_copy_out(struct dmop_audit *a, struct dmop_audit *full);
 
 #endif /* LIBDMOP_INTERNAL_H */

@@ -338,7 +338,10 @@ static void test_status_scan(void)
 		      "\"unrestricted_dmops\":false,\"files\":[{\"fd\":3,\"device\":\"privcmd\","
 		      "\"restriction\":\"domain\",\"restricted_domid\":3,\"dm_ops\":10,"
 		      "\"dm_ops_denied\":1,\"allowlist\":null,\"denied\":null,\"mapped_pages\":null,"
-		      "\"dm_op\":{}},{\"fd\":4,\"device\":\"evtchn\",\"restriction\":"
+		      "\"dm_op\":{},"
+		      "\"irqfds\":null,\"irqfd_injections\":null,\"irqfd_denied\":null,"
+		      "\"ioeventfds\":null,\"ioeventfd_notifies\":null,\"ioeventfd_denied\":null},"
+		      "{\"fd\":4,\"device\":\"evtchn\",\"restriction\":"
 		      "\"domain\",\"restricted_domid\":3,\"dm_ops\":null,\"dm_ops_denied\":null,"
 		      "\"ports\":null,\"binds_denied\":null}]}")
 	      == buf);
@@ -348,7 +351,10 @@ static void test_status_scan(void)
 		      "\"denied\":{\"hypercall\":4,\"domid\":0,\"allowlist\":1},\"mapped_pages\":2,"
 		      "\"dm_op\":{\"set_isa_irq_level\":{\"op\":9,\"calls\":118,\"failures\":0},"
 		      "\"nr_vcpus\":{\"op\":20,\"calls\":2,\"failures\":0},"
-		      "\"op40\":{\"op\":40,\"calls\":1,\"failures\":1}}},{\"fd\":4,\"device\":"
+		      "\"op40\":{\"op\":40,\"calls\":1,\"failures\":1}},"
+		      "\"irqfds\":1,\"irqfd_injections\":100,\"irqfd_denied\":2,"
+		      "\"ioeventfds\":1,\"ioeventfd_notifies\":4096,\"ioeventfd_denied\":3},"
+		      "{\"fd\":4,\"device\":"
 		      "\"evtchn\",\"restriction\":\"domain\",\"restricted_domid\":3,\"dm_ops\":null,"
 		      "\"dm_ops_denied\":null,\"ports\":2,\"binds_denied\":1}]}") != NULL);
 	CHECK(strstr(buf, "\"comm\":\"bad\\\"dm\"") != NULL);
@@ -356,7 +362,9 @@ static void test_status_scan(void)
 		      "\"chrooted\":false,\"no_new_privs\":false,\"unrestricted_dmops\":null,"
 		      "\"files\":[{\"fd\":3,\"device\":\"privcmd\",\"restriction\":\"unknown\","
 		      "\"restricted_domid\":null,\"dm_ops\":null,\"dm_ops_denied\":null,"
-		      "\"allowlist\":null,\"denied\":null,\"mapped_pages\":null,\"dm_op\":null}]},")
+		      "\"allowlist\":null,\"denied\":null,\"mapped_pages\":null,\"dm_op\":null,"
+		      "\"irqfds\":null,\"irqfd_injections\":null,\"irqfd_denied\":null,"
+		      "\"ioeventfds\":null,\"ioeventfd_notifies\":null,\"ioeventfd_denied\":null}]},")
 	      != NULL);
 	free(buf);
 	buf = NULL;
@@ -374,6 +382,8 @@ static void test_status_scan(void)
 		      "    allowlist: set_ioreq_server_state,set_isa_irq_level,nr_vcpus,op40\n"
 		      "    denied: hypercall 4, domid 0, allowlist 1\n"
 		      "    mapped pages: 2\n"
+		      "    irqfds: 1 live, injections 100, denied 2\n"
+		      "    ioeventfds: 1 live, notifies 4096, denied 3\n"
 		      "    sub-op                                  calls   failures\n"
 		      "    set_isa_irq_level                         118          0\n"
 		      "    nr_vcpus                                    2          0\n"

@@ -242,7 +242,9 @@ static void test_fdinfo_audit(void)
 	CHECK(dmop_fdinfo_parse(full_privcmd, &st) == 0);
 	CHECK(st.restricted_domid == 3);
 	CHECK(st.have == (DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED |
-			  DMOP_HAVE_MAPPED));
+			  DMOP_HAVE_MAPPED | DMOP_HAVE_EVENTFDS));
+	CHECK(st.irqfds == 1 && st.irqfd_injections == 100 && st.irqfd_denied == 2);
+	CHECK(st.ioeventfds == 1 && st.ioeventfd_notifies == 4096 && st.ioeventfd_denied == 3);
 	CHECK((st.have & DMOP_HAVE_COUNTERS) && st.dm_ops == 124);
 	CHECK(st.dm_ops_denied == 1);
 	CHECK(st.allowlist_set == 1);
@@ -278,6 +280,32 @@ static void test_fdinfo_audit(void)
 	CHECK(dmop_fdinfo_parse("privcmd.dm_op.op64:\t1 0\n", &st) == -EINVAL);
 	CHECK(dmop_fdinfo_parse("privcmd.mapped_pages:\t-1\n", &st) == -EINVAL);
 	CHECK(dmop_fdinfo_parse("evtchn.ports:\tx\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.irqfds:\t-1\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.irqfd_injections:\t1x\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.ioeventfd_notifies:\t\n", &st) == -EINVAL);
+	CHECK(dmop_fdinfo_parse("privcmd.ioeventfd_denied:\tnone\n", &st) == -EINVAL);
+}
+
+/* The irqfd and ioeventfd keys alone: their own group, nothing else known. */
+static void test_fdinfo_eventfds(void)
+{
+	struct dmop_audit st = { .sz = sizeof(st) };
+
+	CHECK(dmop_fdinfo_parse("privcmd.irqfds:\t2\nprivcmd.irqfd_injections:\t7\n"
+				"privcmd.irqfd_denied:\t0\nprivcmd.ioeventfds:\t3\n"
+				"privcmd.ioeventfd_notifies:\t18446744073709551615\n"
+				"privcmd.ioeventfd_denied:\t1\n", &st) == 0);
+	CHECK(st.have == DMOP_HAVE_EVENTFDS);
+	CHECK(st.irqfds == 2 && st.irqfd_injections == 7 && st.irqfd_denied == 0);
+	CHECK(st.ioeventfds == 3 && st.ioeventfd_notifies == UINT64_MAX &&
+	      st.ioeventfd_denied == 1);
+	CHECK(st.dm_ops == 0 && st.restricted_domid == DMOP_RESTRICT_UNKNOWN);
+	/* the prefix of a longer key is not the key */
+	CHECK(dmop_fdinfo_parse("privcmd.irqfds_x:\t2\nprivcmd.irqfd:\t1\n", &st) == 0);
+	CHECK(st.have == 0 && st.irqfds == 0);
+	/* a driver before them: the bit stays clear */
+	CHECK(dmop_fdinfo_parse("privcmd.dm_ops:\t1\nprivcmd.mapped_pages:\t0\n", &st) == 0);
+	CHECK(!(st.have & DMOP_HAVE_EVENTFDS) && st.irqfds == 0 && st.ioeventfds == 0);
 }
 
 /* ------------------------------------------------------------- size rules */
@@ -308,6 +336,78 @@ static int all_bytes(const void *p, size_t len, unsigned char v)
 	return 1;
 }
 
+/*
+ * struct dmop_audit as libdmop 1.0's header had it, frozen here: what a
+ * program built against 1.0 hands to this library.
+ */
+struct dmop_audit_1_0 {
+	uint32_t sz;
+	uint32_t have;
+	int32_t restricted_domid;
+	uint32_t allowlist_set;
+	uint64_t allowed;
+	uint64_t dm_ops;
+	uint64_t dm_ops_denied;
+	uint64_t mapped_pages;
+	uint64_t denied[3];
+	uint64_t calls[64];
+	uint64_t failures[64];
+	uint64_t calls_other;
+	uint64_t failures_other;
+	uint64_t evtchn_ports;
+	uint64_t evtchn_denied;
+};
+
+#define AUDIT_SZ_1_0 sizeof(struct dmop_audit_1_0)
+
+/*
+ * A program built against libdmop 1.0 on this library: the fields it knows
+ * filled as before, the 1.1 group neither written (nothing past its sz) nor
+ * announced (no DMOP_HAVE_EVENTFDS, a bit it does not know), from fdinfo
+ * and from the query alike.
+ */
+static void test_sz_1_0_caller(void)
+{
+	unsigned char buf[sizeof(struct dmop_audit) + 64];
+	struct dmop_audit_1_0 *old = (struct dmop_audit_1_0 *)buf;
+	int null_fd = open("/dev/null", O_RDWR);
+	struct dmop_handle *h;
+
+	CHECK(sizeof(struct dmop_audit_1_0) == 1128);
+	CHECK(offsetof(struct dmop_audit_1_0, evtchn_denied) ==
+	      offsetof(struct dmop_audit, evtchn_denied));
+	CHECK(offsetof(struct dmop_audit_1_0, calls) == offsetof(struct dmop_audit, calls));
+
+	memset(buf, 0xaa, sizeof(buf));
+	memset(old, 0, sizeof(*old));
+	old->sz = sizeof(*old);
+	CHECK(dmop_fdinfo_parse(full_privcmd, (struct dmop_audit *)old) == 0);
+	CHECK(old->sz == 1128 && old->dm_ops == 124 && old->mapped_pages == 2 &&
+	      old->restricted_domid == 3 && old->calls[9] == 118 &&
+	      old->denied[DMOP_DENIED_HYPERCALL] == 4);
+	CHECK(old->have == (DMOP_HAVE_COUNTERS | DMOP_HAVE_ALLOWLIST | DMOP_HAVE_DENIED |
+			    DMOP_HAVE_MAPPED));
+	CHECK(all_bytes(buf + sizeof(*old), sizeof(buf) - sizeof(*old), 0xaa));
+
+	/* a struct of no release, between 1.0 and 1.1: the group stays out */
+	memset(buf, 0xaa, sizeof(buf));
+	memset(buf, 0, AUDIT_SZ_1_0 + 16);
+	old->sz = AUDIT_SZ_1_0 + 16;
+	CHECK(dmop_fdinfo_parse(full_privcmd, (struct dmop_audit *)old) == 0);
+	CHECK(!(old->have & DMOP_HAVE_EVENTFDS) && old->dm_ops == 124);
+	CHECK(all_bytes(buf + AUDIT_SZ_1_0, 16, 0));
+	CHECK(all_bytes(buf + AUDIT_SZ_1_0 + 16, sizeof(buf) - AUDIT_SZ_1_0 - 16, 0xaa));
+
+	/* dmop_query() takes the 1.0 size (here the driver is /dev/null's) */
+	CHECK(dmop_open_fds(&h, null_fd, -1) == 0);
+	memset(buf, 0xaa, sizeof(buf));
+	memset(old, 0, sizeof(*old));
+	old->sz = sizeof(*old);
+	CHECK(dmop_query(h, (struct dmop_audit *)old) == -ENOTTY);
+	CHECK(old->sz == 1128 && all_bytes(buf + sizeof(*old), sizeof(buf) - sizeof(*old), 0xaa));
+	dmop_close(h);
+}
+
 static void test_sz_rules(void)
 {
 	unsigned char buf[sizeof(struct dmop_audit) + 64];
@@ -320,8 +420,9 @@ static void test_sz_rules(void)
 	int null_fd = open("/dev/null", O_RDWR);
 	struct dmop_handle *h;
 
-	/* libdmop 1.0's sizes: what programs built today pass */
-	CHECK(sizeof(struct dmop_audit) == 1128);
+	/* libdmop 1.1's sizes: what programs built today pass */
+	CHECK(sizeof(struct dmop_audit) == 1176);
+	CHECK(offsetof(struct dmop_audit, irqfds) == 1128);
 	CHECK(sizeof(struct dmop_setup_report) == 528);
 	CHECK(offsetof(struct dmop_audit, sz) == 0 && offsetof(struct dmop_setup_opts, sz) == 0 &&
 	      offsetof(struct dmop_setup_report, sz) == 0);
@@ -336,9 +437,9 @@ static void test_sz_rules(void)
 
 	/* too small for libdmop 1.0: refused, nothing written */
 	memset(buf, 0xaa, sizeof(buf));
-	a->sz = sizeof(*a) - 8;
+	a->sz = AUDIT_SZ_1_0 - 8;
 	CHECK(dmop_fdinfo_parse(full_privcmd, a) == -EINVAL);
-	CHECK(a->sz == sizeof(*a) - 8 && all_bytes(buf + 4, sizeof(buf) - 4, 0xaa));
+	CHECK(a->sz == AUDIT_SZ_1_0 - 8 && all_bytes(buf + 4, sizeof(buf) - 4, 0xaa));
 	a->sz = 0;
 	CHECK(dmop_fdinfo_parse("", a) == -EINVAL);
 
@@ -531,7 +632,7 @@ static void test_handle_without_xen(void)
 		CHECK(dmop_set_allowlist_str(h, "64") == -EINVAL);
 		CHECK(dmop_set_allowlist_str(h, NULL) == -EINVAL);
 		CHECK(dmop_query(h, &a) == -ENOTTY);
-		a.sz = sizeof(a) - 8;
+		a.sz = AUDIT_SZ_1_0 - 8;
 		CHECK(dmop_query(h, &a) == -EINVAL);
 		CHECK(dmop_query(h, NULL) == -EINVAL);
 		CHECK(dmop_query(NULL, &a) == -EINVAL);
@@ -656,7 +757,9 @@ int main(int argc, char **argv)
 	test_op_names();
 	test_fdinfo();
 	test_fdinfo_audit();
+	test_fdinfo_eventfds();
 	test_sz_rules();
+	test_sz_1_0_caller();
 	test_setup_checks();
 	test_handle_without_xen();
 	test_packaging();

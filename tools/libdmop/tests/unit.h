@@ -44,6 +44,12 @@ static const char full_privcmd[] =
 	"privcmd.denied.domid:\t0\n"
 	"privcmd.denied.allowlist:\t1\n"
 	"privcmd.mapped_pages:\t2\n"
+	"privcmd.irqfds:\t1\n"
+	"privcmd.irqfd_injections:\t100\n"
+	"privcmd.irqfd_denied:\t2\n"
+	"privcmd.ioeventfds:\t1\n"
+	"privcmd.ioeventfd_notifies:\t4096\n"
+	"privcmd.ioeventfd_denied:\t3\n"
 	"privcmd.dm_op.set_isa_irq_level:\t118 0\n"
 	"privcmd.dm_op.op40:\t1 1\n"
 	"privcmd.dm_op.nr_vcpus:\t2 0\n";
