@@ -14,7 +14,8 @@
 #   make docs            Documentation/ built with Sphinx -W (ioctl references pulled from
 #                        the uapi headers' kernel-doc), kernel-doc -Wall on our sources
 #   make bench           in-tree vs our drivers, paired rounds in VM boots per series (ioctls,
-#                        then a guest's emulated I/O), 95 % intervals, met/missed/inconclusive
+#                        then a guest's emulated I/O and the IOEVENTFD/IRQFD fast path),
+#                        95 % intervals, met/missed/inconclusive
 #   make check-debug     the VM suite on a debug dom0 kernel (KASAN, lockdep, kmemleak...)
 #   make soak            the VM suite many times per series: its pass rate
 #   make stubdom         the Linux stubdomain image (kernel + initramfs of Debian packages,
@@ -168,13 +169,16 @@ soak: deps
 # out (at most BENCH_ROUNDS rounds). Then, in a second boot per series, what
 # the guest feels: BENCH_GUEST_ROUNDS paired rounds of an HVM guest timing PIO
 # and MMIO reads through a restricted QEMU on each driver
-# (scripts/vm/mode-bench-guest; 0 leaves them out). The report (medians of
+# (scripts/vm/mode-bench-guest; 0 leaves them out), and BENCH_NOTIFY_ROUNDS
+# paired rounds, on ours, of a tools/vionotify guest with the IOEVENTFD/IRQFD
+# fast path and one without (0 leaves them out). The report (medians of
 # per-round ratios, 95 % intervals, verdicts) is printed and kept with a JSON
-# copy in build/bench/. Not a test: a verdict never fails it. About 12.5
-# minutes for both series here.
+# copy in build/bench/. Not a test: a verdict never fails it. About 18.5
+# minutes for both series here (12.5 before the notify rounds).
 BENCH_SECONDS ?= 200
 BENCH_ROUNDS ?= 200
 BENCH_GUEST_ROUNDS ?= 6
+BENCH_NOTIFY_ROUNDS ?= 10
 bench: deps
 	$(MAKE) $(addprefix modules-,$(SERIES)) selftests libdmop
 	$(MAKE) -C bench OUT=$(CURDIR)/$(BUILD)/bench
@@ -183,10 +187,11 @@ bench: deps
 			--args "dmop.rounds=$(BENCH_ROUNDS) dmop.seconds=$(BENCH_SECONDS)" >/dev/null; \
 		rc=$$?; \
 		cp $(BUILD)/vm/$$s-ours-bench.log $(BUILD)/bench/$$s.log; \
-		if [ $(BENCH_GUEST_ROUNDS) -gt 0 ]; then \
+		if [ $$(($(BENCH_GUEST_ROUNDS) + $(BENCH_NOTIFY_ROUNDS))) -gt 0 ]; then \
 			scripts/vm/run --series $$s --mode bench-guest \
-				--timeout $$(($(BENCH_GUEST_ROUNDS) * 150 + 300)) \
-				--args "dmop.guest_rounds=$(BENCH_GUEST_ROUNDS)" >/dev/null || rc=1; \
+				--timeout $$((($(BENCH_GUEST_ROUNDS) + $(BENCH_NOTIFY_ROUNDS)) * 150 + 300)) \
+				--args "dmop.guest_rounds=$(BENCH_GUEST_ROUNDS) dmop.notify_rounds=$(BENCH_NOTIFY_ROUNDS)" \
+				>/dev/null || rc=1; \
 			cat $(BUILD)/vm/$$s-ours-bench-guest.log >>$(BUILD)/bench/$$s.log; \
 		fi; \
 		scripts/bench/report $(BUILD)/bench/$$s.log $(BUILD)/bench/$$s.json $$s \

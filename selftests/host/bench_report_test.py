@@ -121,6 +121,33 @@ def generate_guest(rounds, seed, pio=1.0, mmio=1.0):
     return out
 
 
+def generate_notify(rounds, seed, notify=0.95, irq=1.3, irq_wide=0.0, skip=()):
+    """The notify rounds after the guest rounds (mode-bench-guest): per round
+    a vionotify guest with the fast path and one on the loop, ours only, the
+    order alternating; the fast path at NOTIFY and IRQ times the loop's (each
+    +-2 %, the interrupt's +-IRQ_WIDE more). skip: (mode, round) that failed."""
+    rnd = random.Random(seed)
+    out = []
+    metrics = {"fastpath": (("ioeventfd_notify_us", 330 * notify), ("irqfd_inject_us", 450 * irq)),
+               "loop": (("userspace_notify_us", 330), ("dmop_inject_us", 450))}
+    for r in range(1, rounds + 1):
+        drift = rnd.uniform(0.8, 1.2)
+        order = ["fastpath", "loop"] if r % 2 else ["loop", "fastpath"]
+        out.append(f"BENCH-NOTIFY-ROUND {r} order: {' '.join(order)}")
+        for mode in order:
+            out.append(f"VIONOTIFY-GUEST ours {r} {mode}: VIONOTIFY notify n=00000400 sum=0000000001234567")
+            if (mode, r) in skip:
+                out.append(f"BENCH-ERROR notify {mode} round {r}: the guest did not finish in 150 s")
+                continue
+            for m, base in metrics[mode]:
+                w = irq_wide if m == "irqfd_inject_us" else 0
+                v = base * drift * rnd.uniform(0.98, 1.02) * rnd.uniform(1 - w, 1 + w)
+                out.append(f"BENCH ours {r} {m} {v:.3f} us")
+    out.append(f"BENCH-NOTIFY-STOP {rounds} rounds, 240 s")
+    out.append("DMOP-END rc=0")
+    return out
+
+
 n = 0
 bad = 0
 
@@ -214,7 +241,8 @@ def main():
     v = verdicts(rep)
     ok(rep["judged"] and rep["control"]["state"] == "clean", "clean: the control is clean", rep["control"])
     ok(all(x == "met" for k, x in v.items()
-           if "reference" not in k and "in-tree)" not in k and not k.startswith("guest")),
+           if "reference" not in k and "in-tree)" not in k and not k.startswith("guest")
+           and not k.startswith(("notify:", "interrupt:"))),
        "clean: every ioctl target met", v)
     ok(v["guest PIO read ours / in-tree"] == "no data", "clean: no guest boot, no guest verdict", v)
     ok(v["2 threads / 1 thread (in-tree)"] == "missed", "clean: the in-tree reference 1.78 < 1.8 is missed", v)
@@ -242,6 +270,54 @@ def main():
     p, js = run_report(clean + generate_guest(5, 9))
     ok(next(t for t in js["targets"] if t["name"].startswith("guest PIO"))["verdict"] == "inconclusive",
        "guest boot: 5 rounds give no interval: inconclusive")
+
+    # The fast path's rounds (ours only), after the guest rounds: each target
+    # pairs two of our metrics in the same round, whatever the drift.
+    NOTIFY, IRQ = "notify: IOEVENTFD / userspace loop", "interrupt: IRQFD / backend DMOP"
+    data = clean + generate_guest(6, 8) + generate_notify(6, 10, notify=0.95, irq=0.8)
+    p, js = run_report(data)
+    g = {t["name"]: t for t in js["targets"]}
+    ok(p.returncode == 0 and g[NOTIFY]["verdict"] == "missed" and g[NOTIFY]["rounds"] == 6 and
+       0.9 < g[NOTIFY]["ci_low"] <= g[NOTIFY]["value"] <= g[NOTIFY]["ci_high"] < 1.0 and
+       g[IRQ]["verdict"] == "met" and g[IRQ]["ci_high"] < 0.9,
+       "fast path: notify at 0.95 of the loop misses <= 0.333, the interrupt at 0.8 meets <= 1.0",
+       json.dumps({k: g[k] for k in (NOTIFY, IRQ)}))
+    vals, _, _, _ = report.parse_log(data)
+    ok(all(js[m] == report.statistics.median([vals[("ours", r, m)] for r in range(1, 7)]) and
+           js["fast_path"][m]["rounds"] == 6 and
+           js["fast_path"][m]["ci_low"] <= js[m] <= js["fast_path"][m]["ci_high"]
+           for m in report.FAST_PATH),
+       "fast path: the JSON's top-level ioeventfd_notify_us, userspace_notify_us, irqfd_inject_us, "
+       "dmop_inject_us are the medians over rounds, with intervals under fast_path",
+       {m: (js[m], js["fast_path"][m]) for m in report.FAST_PATH})
+    row = next(x for x in js["rows"] if x["metric"] == "ioeventfd_notify_us")
+    ok(row["intree"] is None and row["ours_vs_intree"] is None and row["rounds"] == 6,
+       "fast path: its rows have no in-tree side and count their rounds", row)
+    ok("fast path (guest boot, ours): 6 rounds, 240 s" in p.stdout and
+       re.search(r"^\| ioeventfd_notify_us \| \d+\.\d \| \[\d+\.\d, \d+\.\d\] \| 6 \|$", p.stdout, re.M) and
+       re.search(r"^\| notify: IOEVENTFD / userspace loop \| 0\.9\d\d \| .* \| <= 0\.333 \| 6 \| missed \|$",
+                 p.stdout, re.M),
+       "fast path: the Markdown names its stop line, its medians and its verdicts", p.stdout)
+    p, js = run_report(clean + generate_notify(6, 11, notify=0.3, irq=1.0, irq_wide=0.3))
+    g = {t["name"]: t for t in js["targets"]}
+    ok(g[NOTIFY]["verdict"] == "met" and g[IRQ]["verdict"] == "inconclusive",
+       "fast path: notify at 0.3 met; an interrupt scattered around 1.0 inconclusive",
+       json.dumps({k: g[k] for k in (NOTIFY, IRQ)}))
+    p, js = run_report(clean + generate_notify(6, 12, skip={("fastpath", 4)}))
+    g = {t["name"]: t for t in js["targets"]}
+    ok(p.returncode == 1 and g[NOTIFY]["rounds"] == 5 and g[NOTIFY]["verdict"] == "inconclusive" and
+       js["fast_path"]["userspace_notify_us"]["rounds"] == 6 and
+       "BENCH-ERROR notify fastpath round 4" in p.stdout,
+       "fast path: a failed guest is an error, its round unpaired; 5 rounds give no interval",
+       json.dumps(g[NOTIFY]) + p.stdout[-300:])
+    p, js = run_report(clean)
+    ok(all(js[m] is None and js["fast_path"][m]["rounds"] == 0 for m in report.FAST_PATH) and
+       {t["name"]: t["verdict"] for t in js["targets"]}[NOTIFY] == "no data" and
+       "Fast path" not in p.stdout,
+       "fast path: not measured: null keys, no data, no table", {m: js[m] for m in report.FAST_PATH})
+    rep, _ = analyse(generate(20, 3, ours={"hypercall_floor": 1.08}) + generate_notify(6, 13))
+    ok(all(t["verdict"] == "not judged" for t in rep["targets"] if t["name"] in (NOTIFY, IRQ)),
+       "fast path: gated by the ioctl boot's control like every target", verdicts(rep))
 
     # Missed: ours' small DM_OP at 0.85 of in-tree, clearly above 0.75.
     rep, _ = analyse(generate(20, 3, ours={"dm_op_nr_vcpus": 0.85}))

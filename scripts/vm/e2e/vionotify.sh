@@ -17,8 +17,8 @@ VIO_GUEST=vionotify-guest
 VIO_DIR=/run/vionotify
 VIO_SERIAL=$VIO_DIR/serial.log
 # As in selftests/e2e/vionotify_guest.asm.
-VIO_NOTIFIES=64
-VIO_IRQS=16
+VIO_NOTIFIES=1024
+VIO_IRQS=256
 VIO_MAGIC=74726976
 VIO_UID=65534
 
@@ -48,6 +48,13 @@ vio_ready_or_dead() {
 	sed 's/.*) //' "/proc/$1/stat" | grep -q '^Z'
 }
 
+# vio_guest_done: the guest's last line is complete in its serial file, or
+# it said "error". QEMU writes the file as the UART sends, so a "VIONOTIFY-DONE"
+# may be there before the rest of its line: wait for its last field, whole.
+vio_guest_done() {
+	grep -q -e '^VIONOTIFY-DONE .* irqs=[0-9a-f]\{8\}' -e '^VIONOTIFY error' "$VIO_SERIAL"
+}
+
 vio_guest_gone() {
 	! xl domid "$VIO_GUEST" >/dev/null 2>&1 &&
 		! xenstore-exists "/local/domain/$VIO_DOMID" 2>/dev/null
@@ -62,20 +69,25 @@ vio_mean_us() {
 	awk -v s="$sum" -v n="$n" -v k="$khz" 'BEGIN { printf "%.1f", s / n / k * 1000 }'
 }
 
+# vio_prepare: the guest's xl config and disk in $VIO_DIR, no serial file yet
+# (also used by the notify rounds of scripts/vm/mode-bench-guest)
+vio_prepare() {
+	mkdir -p "$VIO_DIR"
+	rm -f "$VIO_SERIAL"
+	sed -e "s|^name = .*|name = \"$VIO_GUEST\"|" \
+		-e "s|target=/e2e/disk.img|target=$VIO_DIR/disk.img|" \
+		-e "s|^serial = .*|serial = \"file:$VIO_SERIAL\"|" /e2e/guest.cfg >"$VIO_DIR/guest.cfg" &&
+		cp /e2e/vionotify_guest.bin "$VIO_DIR/disk.img" && truncate -s 1M "$VIO_DIR/disk.img"
+}
+
 # vio_run MODE: one guest served by vionotify, MODE fastpath or loop
 vio_run() {
 	local mode="$1" flag="" rc n pid uid
 
 	[ "$mode" = fastpath ] || flag=--no-fastpath
 	step "vionotify${flag:+ $flag}: a guest's virtio-mmio page served by a libdmop ioreq server ($mode)"
-	mkdir -p "$VIO_DIR"
-	rm -f "$VIO_SERIAL"
 	VIO_OUT=$VIO_DIR/vionotify-$mode.out
-	sed -e "s|^name = .*|name = \"$VIO_GUEST\"|" \
-		-e "s|target=/e2e/disk.img|target=$VIO_DIR/disk.img|" \
-		-e "s|^serial = .*|serial = \"file:$VIO_SERIAL\"|" /e2e/guest.cfg >"$VIO_DIR/guest.cfg"
-	cp /e2e/vionotify_guest.bin "$VIO_DIR/disk.img" && truncate -s 1M "$VIO_DIR/disk.img" ||
-		{ notok "vionotify ($mode): write the guest disk"; return 1; }
+	vio_prepare || { notok "vionotify ($mode): write the guest's config and disk"; return 1; }
 	if ! xl create -p "$VIO_DIR/guest.cfg" >"$VIO_DIR/xl-create.log" 2>&1; then
 		notok "vionotify ($mode): xl create -p of the guest"
 		show "$VIO_DIR/xl-create.log"
@@ -101,7 +113,7 @@ vio_run() {
 		"$(e2e_status_field "$pid" CapEff)" = 0000000000000000
 	dmop status "$pid" 2>&1 | show
 	check "vionotify ($mode): xl unpause" xl unpause "$VIO_GUEST"
-	wait_for 120 grep -q -e '^VIONOTIFY-DONE' -e '^VIONOTIFY error' "$VIO_SERIAL"
+	wait_for 120 vio_guest_done
 	tr -d '\r' <"$VIO_SERIAL" 2>/dev/null | grep '^VIONOTIFY' | show
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
