@@ -536,8 +536,11 @@ struct privcmd_audit_query {
  * irqfd belongs to the open file: EBUSY only within one file, and the last
  * close of the file deassigns its irqfds (upstream keeps one list for the
  * whole system and an irqfd outlives the file that made it). Upstream
- * issues the DMOP from the eventfd's wake-up, under its lock; here from a
- * workqueue, so that a signal never waits for Xen.
+ * issues any DMOP from the eventfd's wake-up, under its lock; here only
+ * those that move an interrupt line or send an interrupt
+ * (set_isa_irq_level, set_pci_intx_level, set_irq_level, inject_msi),
+ * which Xen answers at once, and any other from a workqueue, so that a
+ * signal never waits for a long DMOP.
  */
 #define IOCTL_PRIVCMD_IRQFD					\
 	_IOW('P', 8, struct privcmd_irqfd)
