@@ -595,10 +595,6 @@ TEST_F(audit, query_matches_fdinfo)
 
 /* ---- version 2: irqfds and ioeventfds ---- */
 
-/* Xen's public/memory.h: an ioreq server's resource; frame 1 is its ioreq page. */
-#define RESOURCE_IOREQ_SERVER	0
-/* struct ioreq: 32 bytes a vCPU; the vCPU's event channel at byte 24. */
-#define IOREQ_VP_EPORT		24
 #define EVENTFD_IRQ		5	/* an ISA wire nothing drives in a paused guest */
 #define EVENTFD_WAIT_MS		3000	/* an injection runs in a kernel worker */
 
@@ -669,10 +665,9 @@ static void expect_eventfds_match_fdinfo(struct __test_metadata *_metadata, int 
  */
 TEST_F(audit_eventfds, query_v2_matches_fdinfo)
 {
-	struct privcmd_mmap_resource r = { 0 };
 	struct privcmd_ioeventfd io;
 	struct privcmd_audit_query q;
-	uint32_t remote, port;
+	uint32_t port;
 	uint16_t id;
 	long rc;
 
@@ -684,15 +679,7 @@ TEST_F(audit_eventfds, query_v2_matches_fdinfo)
 
 	/* the ioeventfd: an enabled ioreq server, vCPU 0's channel bound */
 	test_cmd_dmop_create_ioreq_server(self->fd, self->g.domid, &id);
-	self->area = privcmd_map_area(self->fd, 1);
-	ASSERT_NE(NULL, self->area) TH_LOG("mmap: %s", strerror(errno));
-	r = (struct privcmd_mmap_resource){ .dom = self->g.domid,
-		.type = RESOURCE_IOREQ_SERVER, .id = id, .idx = 1, .num = 1,
-		.addr = (uintptr_t)self->area };
-	test_cmd_privcmd_mmap_resource(self->fd, &r);
-	test_cmd_dmop_set_ioreq_server_state(self->fd, self->g.domid, id, true);
-	remote = *(volatile uint32_t *)(self->area + IOREQ_VP_EPORT);
-	port = test_cmd_evtchn_bind_interdomain(self->evfd, self->g.domid, remote);
+	test_cmd_ioreq_server_attach(self->fd, self->evfd, self->g.domid, id, &self->area, &port);
 	io = (struct privcmd_ioeventfd){
 		.ioreq = (uintptr_t)self->area, .ports = (uintptr_t)&port,
 		.addr = 0xfe000000ULL, .addr_len = 4, .event_fd = self->io_efd,

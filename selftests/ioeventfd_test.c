@@ -33,10 +33,6 @@
 
 static const char *const nodes[] = { PRIVCMD_NODE, EVTCHN_NODE, NULL };
 
-/* Xen's public/memory.h: an ioreq server's resource; frame 1 is its ioreq page. */
-#define RESOURCE_IOREQ_SERVER	0
-/* struct ioreq: 32 bytes a vCPU; the vCPU's event channel at byte 24. */
-#define IOREQ_VP_EPORT		24
 
 static long long live_ioeventfds(void)
 {
@@ -88,21 +84,11 @@ FIXTURE_TEARDOWN(ioeventfd)
  * vCPU 0's channel bound. Leaves a valid request in self->a.
  */
 #define SETUP_IOREQ_SERVER() do {						\
-	struct privcmd_mmap_resource _r = { 0 };				\
-	uint32_t _remote;							\
-										\
 	test_cmd_dmop_create_ioreq_server(self->fd, self->g.domid, &self->id); \
-	self->area = privcmd_map_area(self->fd, 1);				\
-	ASSERT_NE(NULL, self->area) TH_LOG("mmap: %s", strerror(errno));	\
-	_r = (struct privcmd_mmap_resource){ .dom = self->g.domid,		\
-		.type = RESOURCE_IOREQ_SERVER, .id = self->id, .idx = 1,	\
-		.num = 1, .addr = (uintptr_t)self->area };			\
-	test_cmd_privcmd_mmap_resource(self->fd, &_r);				\
-	test_cmd_dmop_set_ioreq_server_state(self->fd, self->g.domid, self->id, true); \
-	_remote = *(volatile uint32_t *)(self->area + IOREQ_VP_EPORT); \
-	self->port = test_cmd_evtchn_bind_interdomain(self->evfd, self->g.domid, _remote); \
+	test_cmd_ioreq_server_attach(self->fd, self->evfd, self->g.domid,	\
+				     self->id, &self->area, &self->port);	\
 	self->a = (struct privcmd_ioeventfd){					\
-		.ioreq = (uintptr_t)self->area,			\
+		.ioreq = (uintptr_t)self->area,					\
 		.ports = (uintptr_t)&self->port, .addr = 0xfe000000ULL,		\
 		.addr_len = 4, .event_fd = self->efd, .vcpus = 1, .vq = 0,	\
 		.dom = self->g.domid,						\

@@ -474,10 +474,6 @@ TEST_F(guest, policy_then_allowlist_from_outside)
 
 /* ----------------------------------------- irqfds and ioeventfds (1.1) */
 
-/* Xen's public/memory.h: an ioreq server's resource; frame 1 is its ioreq page. */
-#define RESOURCE_IOREQ_SERVER	0
-/* struct ioreq: 32 bytes a vCPU; the vCPU's event channel at byte 24. */
-#define IOREQ_VP_EPORT		24
 #define EVENTFD_IRQ		5
 
 /* struct dmop_audit as libdmop 1.0's header had it: 1128 bytes. */
@@ -496,11 +492,10 @@ TEST_F(guest, eventfds_through_the_library)
 	unsigned char buf[sizeof(struct dmop_audit) + 64];
 	struct dmop_audit *old = (struct dmop_audit *)buf;
 	struct dmop_audit a = { .sz = sizeof(a) }, f = { .sz = sizeof(f) };
-	struct privcmd_mmap_resource r;
 	struct privcmd_ioeventfd io;
 	struct dmop_handle *h;
 	int pfd, irq_efd, io_efd, tries;
-	uint32_t remote, port;
+	uint32_t port;
 	dmop_ioservid_t id;
 	uint8_t *area;
 	char pid[16];
@@ -525,14 +520,7 @@ TEST_F(guest, eventfds_through_the_library)
 
 	/* an ioeventfd, as a virtio-mmio backend sets one up */
 	ASSERT_EQ(0, dmop_create_ioreq_server(h, dom, DMOP_BUFIOREQ_OFF, &id));
-	area = privcmd_map_area(pfd, 1);
-	ASSERT_NE(NULL, area) TH_LOG("mmap: %s", strerror(errno));
-	r = (struct privcmd_mmap_resource){ .dom = dom, .type = RESOURCE_IOREQ_SERVER,
-		.id = id, .idx = 1, .num = 1, .addr = (uintptr_t)area };
-	test_cmd_privcmd_mmap_resource(pfd, &r);
-	ASSERT_EQ(0, dmop_set_ioreq_server_state(h, dom, id, 1));
-	remote = *(volatile uint32_t *)(area + IOREQ_VP_EPORT);
-	port = test_cmd_evtchn_bind_interdomain(dmop_evtchn_fd(h), dom, remote);
+	test_cmd_ioreq_server_attach(pfd, dmop_evtchn_fd(h), dom, id, &area, &port);
 	io = (struct privcmd_ioeventfd){
 		.ioreq = (uintptr_t)area, .ports = (uintptr_t)&port, .addr = 0xfe000000ULL,
 		.addr_len = 4, .event_fd = io_efd, .vcpus = 1, .vq = 0, .dom = dom,

@@ -14,6 +14,7 @@
 
 #include <xenctrl.h>
 
+#include "evtchn_util.h"
 #include "privcmd_util.h"
 
 int privcmd_open(void)
@@ -217,6 +218,35 @@ int _test_cmd_privcmd_mmap_resource(int fd, struct privcmd_mmap_resource *r)
 		      "fd %ld, dom %ld, type %ld, id %ld, idx %ld, %ld frames at %#lx", fd, r->dom,
 		      r->type, r->id, r->idx, r->num, r->addr);
 	return sys_ioctl(fd, IOCTL_PRIVCMD_MMAP_RESOURCE, r);
+}
+
+/* Xen's public/memory.h resource type, and where struct ioreq keeps vp_eport. */
+#define RESOURCE_IOREQ_SERVER	0
+#define IOREQ_VP_EPORT		24
+
+int _test_cmd_ioreq_server_attach(int fd, int evfd, unsigned int dom, uint16_t id,
+				  uint8_t **page, uint32_t *port)
+{
+	struct privcmd_mmap_resource r = {
+		.dom = dom, .type = RESOURCE_IOREQ_SERVER, .id = id, .idx = 1, .num = 1,
+	};
+	int rc;
+
+	*page = privcmd_map_area(fd, 1);
+	if (!*page)
+		return -errno;
+	r.addr = (uintptr_t)*page;
+	rc = _test_cmd_privcmd_mmap_resource(fd, &r);
+	if (!rc)
+		rc = _test_cmd_dmop_set_ioreq_server_state(fd, dom, id, true);
+	if (rc)
+		return rc;
+	rc = _test_cmd_evtchn_bind_interdomain(evfd, dom,
+					       *(volatile uint32_t *)(*page + IOREQ_VP_EPORT));
+	if (rc < 0)
+		return rc;
+	*port = rc;
+	return 0;
 }
 
 int _test_cmd_privcmd_dm_op_allowlist(int fd, uint64_t allowed)

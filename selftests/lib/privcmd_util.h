@@ -140,6 +140,19 @@ int _test_cmd_privcmd_mmap_resource(int fd, struct privcmd_mmap_resource *r);
 #define test_err_privcmd_mmap_resource(e, ...) \
 	test_err(e, _test_cmd_privcmd_mmap_resource(__VA_ARGS__))
 
+/*
+ * What a backend does before IOEVENTFD, for @dom's ioreq server @id (made,
+ * not enabled): map its ioreq page (resource frame 1) at a new privcmd
+ * mapping of @fd, returned in *@page (NULL on failure before it exists),
+ * enable the server (Xen then writes each vCPU's channel in the page) and
+ * bind vCPU 0's channel on evtchn file @evfd: our end in *@port.
+ * Return: 0, or the failing step's -errno (noted, as every _test_cmd_).
+ */
+int _test_cmd_ioreq_server_attach(int fd, int evfd, unsigned int dom, uint16_t id,
+				  uint8_t **page, uint32_t *port);
+#define test_cmd_ioreq_server_attach(...) \
+	test_cmd(_test_cmd_ioreq_server_attach(__VA_ARGS__))
+
 /* IOCTL_PRIVCMD_DM_OP_ALLOWLIST with a v1 struct allowing @allowed: 0 or -errno. */
 int _test_cmd_privcmd_dm_op_allowlist(int fd, uint64_t allowed);
 #define test_cmd_privcmd_dm_op_allowlist(...) \
