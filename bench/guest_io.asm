@@ -145,7 +145,16 @@ measure:
 	mov	[val], eax
 	rdtsc
 	sub	eax, edi		; cycles: the low halves suffice (< 2^32)
-	call	stats_add
+	add	[sum], eax
+	adc	dword [sum + 4], 0
+	cmp	eax, [min]
+	jae	.notmin
+	mov	[min], eax
+.notmin:
+	cmp	eax, [max]
+	jbe	.notmax
+	mov	[max], eax
+.notmax:
 	xor	ecx, ecx
 	bsr	ecx, eax		; ZF (and ECX unchanged) when 0 cycles
 	inc	dword [hist + ecx * 4]
@@ -159,8 +168,24 @@ measure:
 report:
 	push	si
 	call	puts
+	mov	si, msg_n
+	call	puts
 	mov	eax, NACCESS
-	call	put_stats
+	call	puthex32
+	mov	si, msg_sum
+	call	puts
+	mov	eax, [sum + 4]
+	call	puthex32
+	mov	eax, [sum]
+	call	puthex32
+	mov	si, msg_min
+	call	puts
+	mov	eax, [min]
+	call	puthex32
+	mov	si, msg_max
+	call	puts
+	mov	eax, [max]
+	call	puthex32
 	mov	si, msg_val
 	call	puts
 	mov	eax, [val]
@@ -236,6 +261,10 @@ msg_novga	db	"no stdvga (1234:1111) with a BAR 2 on bus 0", 13, 10, 0
 msg_khz		db	"XEN-DMOP-GUEST-IO tsc_khz=", 0
 msg_pio		db	"XEN-DMOP-GUEST-IO pio", 0
 msg_mmio	db	"XEN-DMOP-GUEST-IO mmio", 0
+msg_n		db	" n=", 0
+msg_sum		db	" sum=", 0
+msg_min		db	" min=", 0
+msg_max		db	" max=", 0
 msg_val		db	" val=", 0
 msg_hist	db	" hist", 0
 msg_done	db	"XEN-DMOP-GUEST-IO done", 13, 10, 0

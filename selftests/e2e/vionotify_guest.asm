@@ -221,12 +221,42 @@ stats_reset:
 	mov	[min], eax
 	ret
 
+; stats_add: one sample (cycles) in EAX
+stats_add:
+	add	[sum], eax
+	adc	dword [sum + 4], 0
+	cmp	eax, [min]
+	jae	.notmin
+	mov	[min], eax
+.notmin:
+	cmp	eax, [max]
+	jbe	.notmax
+	mov	[max], eax
+.notmax:
+	ret
+
 ; report: the line named at SI for EAX samples, from the stats
 report:
 	push	eax
 	call	puts
+	mov	si, msg_n
+	call	puts
 	pop	eax
-	call	put_stats
+	call	puthex32
+	mov	si, msg_sum
+	call	puts
+	mov	eax, [sum + 4]
+	call	puthex32
+	mov	eax, [sum]
+	call	puthex32
+	mov	si, msg_min
+	call	puts
+	mov	eax, [min]
+	call	puthex32
+	mov	si, msg_max
+	call	puts
+	mov	eax, [max]
+	call	puthex32
 	jmp	eol
 
 %include "com1.inc"
@@ -238,6 +268,10 @@ msg_magic	db	"VIONOTIFY magic=", 0
 msg_version	db	" version=", 0
 msg_notify	db	"VIONOTIFY notify", 0
 msg_irq		db	"VIONOTIFY irq", 0
+msg_n		db	" n=", 0
+msg_sum		db	" sum=", 0
+msg_min		db	" min=", 0
+msg_max		db	" max=", 0
 msg_done	db	"VIONOTIFY-DONE magic=", 0
 msg_notifies	db	" notifies=", 0
 msg_irqs	db	" irqs=", 0
