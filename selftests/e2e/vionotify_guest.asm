@@ -44,7 +44,7 @@ REG_RAISE	equ	0x080
 ; Enough samples that one boot's means are steady (make bench, its notify
 ; rounds): a write costs ~0.35 ms under TCG, a raise ~0.5 ms, so ~0.5 s.
 NNOTIFY	equ	1024			; must match VIO_NOTIFIES (scripts/vm/e2e/vionotify.sh)
-NIRQ	equ	256			; must match VIO_IRQS
+NIRQ	equ	16			; must match VIO_IRQS
 IRQ	equ	5
 ; SeaBIOS leaves the master PIC at vector base 8
 IRQ_VECTOR equ	0x08 + IRQ

@@ -18,7 +18,7 @@ VIO_DIR=/run/vionotify
 VIO_SERIAL=$VIO_DIR/serial.log
 # As in selftests/e2e/vionotify_guest.asm.
 VIO_NOTIFIES=1024
-VIO_IRQS=256
+VIO_IRQS=16
 VIO_MAGIC=74726976
 VIO_UID=65534
 
