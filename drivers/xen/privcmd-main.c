@@ -187,7 +187,8 @@ int privcmd_open(struct inode *inode, struct file *file)
 	if (!pf)
 		return -ENOMEM;
 	privcmd_restrict_open(pf);
-	xa_init_flags(&pf->maps, XA_FLAGS_ALLOC1);
+	/* Index = id - 1: a lone mapping sits in the head, no node to allocate. */
+	xa_init_flags(&pf->maps, XA_FLAGS_ALLOC);
 	privcmd_irqfd_open(pf);
 	privcmd_ioeventfd_open(pf);
 	err = privcmd_audit_open(pf);

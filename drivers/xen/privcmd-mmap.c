@@ -23,7 +23,6 @@
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
 
 #include <linux/atomic.h>
-#include <linux/rcupdate.h>
 #include <linux/xarray.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
@@ -63,8 +62,8 @@ static_assert(XEN_PFN_PER_PAGE == 1,
  *	this mapping by @id. The vmas hold references to the file, so it
  *	outlives this.
  * @mm: the address space the mapping lives in.
- * @id: its index in @pf->maps; its vma's vm_pgoff is @id << 36, set once
- *	by mmap().
+ * @id: its name in its file, from 1 (at index @id - 1 of @pf->maps); its
+ *	vma's vm_pgoff is @id << 36, set once by mmap().
  * @filled: a filling ioctl claimed it (set under mmap_lock, read without).
  * @nr_mapped: foreign frames mapped so far (changed under mmap_lock).
  * @nr_pages: pages claimed by the filling ioctl, from the start (and the
@@ -73,7 +72,6 @@ static_assert(XEN_PFN_PER_PAGE == 1,
  * @res: what MMAP_RESOURCE mapped, once it succeeded (@res.num != 0): the
  *	domain, resource type and id, and the frames @res.idx onwards. The
  *	ioeventfd code names an ioreq server's page by its address this way.
- * @rcu: get_unmapped_area() looks mappings up under RCU.
  */
 struct privcmd_mapping {
 	refcount_t users;
@@ -91,7 +89,6 @@ struct privcmd_mapping {
 		u64 idx;
 		u64 num;
 	} res;
-	struct rcu_head rcu;
 };
 
 static const struct vm_operations_struct privcmd_vm_ops;
@@ -188,7 +185,8 @@ static void privcmd_vma_close(struct vm_area_struct *vma)
 	if (!refcount_dec_and_test(&map->users))
 		return;
 
-	xa_erase(&map->pf->maps, map->id);
+	/* get_unmapped_area() reads @map under the xa_lock xa_erase() takes. */
+	xa_erase(&map->pf->maps, map->id - 1);
 	atomic_long_sub(map->nr_mapped, &map->pf->mapped_pages);
 	atomic_long_sub(map->nr_mapped, &privcmd_live.frames);
 	if (map->filled)
@@ -205,7 +203,7 @@ static void privcmd_vma_close(struct vm_area_struct *vma)
 		}
 		kvfree(map->pages);
 	}
-	kfree_rcu(map, rcu);
+	kfree(map);
 }
 
 /* Splitting would let two vmas free the same pages. */
@@ -241,6 +239,7 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct privcmd_file *pf = file->private_data;
 	struct privcmd_mapping *map;
+	u32 index;
 	int err;
 
 	if (vma_pages(vma) >= 1UL << PRIVCMD_MAP_ID_SHIFT)
@@ -257,12 +256,14 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 	 * the file's i_mmap tree yet, so vm_pgoff may still change; it never
 	 * does after.
 	 */
-	err = XDM_FAULT_ALLOC_INT(xa_alloc(&pf->maps, &map->id, map,
-					   XA_LIMIT(1, PRIVCMD_MAP_ID_MAX), GFP_KERNEL_ACCOUNT));
+	err = XDM_FAULT_ALLOC_INT(xa_alloc(&pf->maps, &index, map,
+					   XA_LIMIT(0, PRIVCMD_MAP_ID_MAX - 1),
+					   GFP_KERNEL_ACCOUNT));
 	if (err) {
 		kfree(map);
 		return err == -EBUSY ? -ENOMEM : err;
 	}
+	map->id = index + 1;
 
 	/* DONTCOPY: fork cannot recreate foreign mappings in the child. */
 	privcmd_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
@@ -289,14 +290,16 @@ unsigned long privcmd_get_unmapped_area(struct file *file, unsigned long addr,
 					unsigned long flags)
 {
 	struct privcmd_file *pf = file->private_data;
-	struct privcmd_mapping *map = NULL;
-	bool filled;
+	unsigned long id = pgoff >> PRIVCMD_MAP_ID_SHIFT;
+	struct privcmd_mapping *map;
+	bool filled = false;
 
-	rcu_read_lock();
-	if ((pgoff >> PRIVCMD_MAP_ID_SHIFT) <= PRIVCMD_MAP_ID_MAX)
-		map = xa_load(&pf->maps, pgoff >> PRIVCMD_MAP_ID_SHIFT);
-	filled = map && map->mm == current->mm && READ_ONCE(map->filled);
-	rcu_read_unlock();
+	if (id && id <= PRIVCMD_MAP_ID_MAX) {
+		xa_lock(&pf->maps);
+		map = xa_load(&pf->maps, id - 1);
+		filled = map && map->mm == current->mm && READ_ONCE(map->filled);
+		xa_unlock(&pf->maps);
+	}
 	if (filled)
 		return -EINVAL;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)

@@ -80,8 +80,9 @@ struct privcmd_counters {
  * @mapped_pages: foreign frames mapped through mappings of this file.
  * @unrestricted_calls: calls in progress that were let through because
  *	the file was unrestricted; IOCTL_PRIVCMD_RESTRICT waits for them.
- * @maps: the file's mappings (struct privcmd_mapping) by id, which names
- *	their page offsets (privcmd-mmap.c).
+ * @maps: the file's mappings (struct privcmd_mapping) at index id - 1 (the
+ *	id names their page offsets, privcmd-mmap.c); looked up under its
+ *	xa_lock.
  * @dm_op_srcu: DMOPs between their allowlist check and Xen's answer are its
  *	readers: IOCTL_PRIVCMD_DM_OP_ALLOWLIST waits for them to finish. One
  *	per file, so that no other file's DMOPs hold up the wait.
