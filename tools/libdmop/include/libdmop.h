@@ -294,8 +294,8 @@ int dmop_unmap_ioreq_pages(void *addr, unsigned int nr);
  * by write(2) of the port to it.
  * Return: 0 and *@local_port, or -EBADF (the handle has no evtchn file:
  * dmop_open() without DMOP_OPEN_EVTCHN), -EINVAL (@local_port NULL; Xen:
- * no such port, or not unbound for us), -EPERM (the file is restricted to
- * another domain), -ESRCH, or Xen's answer.
+ * no such port, or not unbound for us), -EACCES (the file is restricted to
+ * another domain), -ESRCH, -ENOMEM, or Xen's answer.
  */
 int dmop_evtchn_bind_interdomain(struct dmop_handle *h, uint16_t domid,
 				 uint32_t remote_port, uint32_t *local_port);
@@ -303,7 +303,7 @@ int dmop_evtchn_bind_interdomain(struct dmop_handle *h, uint16_t domid,
 /*
  * dmop_evtchn_notify() - send an event to the other end of local @port of
  * the handle's evtchn file (IOCTL_EVTCHN_NOTIFY).
- * Return: 0, -EBADF (no evtchn file), -EINVAL (@port is not bound on it).
+ * Return: 0, -EBADF (no evtchn file), -ENOTCONN (@port is not bound on it).
  */
 int dmop_evtchn_notify(struct dmop_handle *h, uint32_t port);
 
