@@ -3,12 +3,19 @@
  * libdmop's typed DMOP calls against a real HVM guest: every sub-op of Xen
  * 4.17's dm_op.h reaches Xen through IOCTL_PRIVCMD_DM_OP and comes back with
  * Xen's answer; those Xen allows on a paused HVM guest are shown to work.
+ * And what a backend needs besides DMOPs (libdmop 1.1): the ioreq page
+ * mapped, a vCPU's port bound and notified, an irqfd and an ioeventfd.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
+#include <xen/hvm/dm_op.h>
+#include <xen/hvm/ioreq.h>
 #include <xen/hvm/params.h>
 
 #include "kselftest_harness.h"
@@ -270,6 +277,132 @@ TEST_F(guest, restrict_handle)
 	EXPECT_EQ(-EPERM, dmop_set_isa_irq_level(self->h, 0, 5, 1));
 	/* privcmd stays with its first domain */
 	EXPECT_EQ(-EINVAL, dmop_restrict(self->h, self->dom + 1));
+}
+
+/* ISA IRQ @irq of @dom once it is @want, or after 2 s: 0, 1 or -errno. */
+static int wait_isa_irq(uint16_t dom, unsigned int irq, int want)
+{
+	struct timespec t = { .tv_nsec = 5 * 1000 * 1000 };
+	int level, tries = 400;
+
+	while ((level = xen_guest_isa_irq(dom, irq)) != want && level >= 0 && --tries)
+		nanosleep(&t, NULL);
+	return level;
+}
+
+/*
+ * What tools/vionotify does, through libdmop only: map the ioreq page of a
+ * new server, read vCPU 0's ioreq, bind and notify its port, then the fast
+ * path: an irqfd that raises ISA IRQ 5 and an ioeventfd on the page, each
+ * assigned twice (EBUSY), with sizes the library or the kernel refuses,
+ * and deassigned twice (the second time there is nothing to deassign).
+ */
+TEST_F(guest, serve_ioreqs)
+{
+	struct xen_dm_op raise = {
+		.op = XEN_DMOP_set_isa_irq_level,
+		.u.set_isa_irq_level = { .isa_irq = 5, .level = 1 },
+	};
+	struct dmop_audit a = { .sz = sizeof(a) };
+	struct dmop_ioeventfd io, bad;
+	volatile struct ioreq *req;
+	uint32_t port = 0, ports2[2];
+	struct dmop_handle *no_evtchn;
+	int irq_efd, notify_efd, rc;
+	unsigned int state;
+	bool ours = xen_env_ours();
+	void *page = NULL;
+	dmop_ioservid_t id;
+
+	ASSERT_EQ(0, dmop_create_ioreq_server(self->h, self->dom, DMOP_BUFIOREQ_OFF, &id));
+	EXPECT_EQ(-EINVAL, dmop_map_ioreq_pages(self->h, self->dom, id,
+						DMOP_IOREQ_FRAME_IOREQ(0), 0, &page));
+	ASSERT_EQ(0, dmop_map_ioreq_pages(self->h, self->dom, id, DMOP_IOREQ_FRAME_IOREQ(0), 1,
+					  &page));
+	ASSERT_NE(NULL, page);
+	if (ours) {
+		ASSERT_EQ(0, dmop_query(self->h, &a));
+		EXPECT_EQ(1U, a.mapped_pages);
+	}
+	/* enabled, Xen writes vCPU 0's port into its ioreq */
+	ASSERT_EQ(0, dmop_set_ioreq_server_state(self->h, self->dom, id, 1));
+	req = page;
+	state = req->state;	/* a bit-field: the harness cannot take its type */
+	EXPECT_EQ((unsigned int)STATE_IOREQ_NONE, state);
+	ASSERT_NE(0U, req->vp_eport);
+
+	ASSERT_EQ(0, dmop_open(&no_evtchn, 0));
+	EXPECT_EQ(-EBADF, dmop_evtchn_bind_interdomain(no_evtchn, self->dom, req->vp_eport,
+						       &port));
+	EXPECT_EQ(-EBADF, dmop_evtchn_notify(no_evtchn, 1));
+	dmop_close(no_evtchn);
+	EXPECT_EQ(-EINVAL, dmop_evtchn_bind_interdomain(self->h, self->dom, req->vp_eport, NULL));
+	ASSERT_EQ(0, dmop_evtchn_bind_interdomain(self->h, self->dom, req->vp_eport, &port));
+	EXPECT_NE(0U, port);
+	/* bound now, no longer unbound: Xen refuses a second bind */
+	EXPECT_EQ(-EINVAL, dmop_evtchn_bind_interdomain(self->h, self->dom, req->vp_eport,
+							&ports2[0]));
+	EXPECT_EQ(0, dmop_evtchn_notify(self->h, port));
+	EXPECT_EQ(-ENOTCONN, dmop_evtchn_notify(self->h, port + 100));
+
+	irq_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	notify_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, irq_efd);
+	ASSERT_LE(0, notify_efd);
+	io = (struct dmop_ioeventfd){
+		.sz = sizeof(io), .event_fd = notify_efd, .vcpus = 1, .addr_len = 4, .vq = 0,
+		.ioreq = page, .ports = &port, .addr = 0xfe000000ULL,
+	};
+
+	/* the library's checks come first, whichever the driver */
+	EXPECT_EQ(-EINVAL, dmop_irqfd_assign(self->h, self->dom, irq_efd, &raise, 0));
+	EXPECT_EQ(-E2BIG, dmop_irqfd_assign(self->h, self->dom, irq_efd, &raise,
+					    DMOP_IRQFD_MAX_SIZE + 1));
+	bad = io;
+	bad.addr_len = 3;
+	EXPECT_EQ(-EINVAL, dmop_ioeventfd_assign(self->h, self->dom, &bad));
+
+	rc = dmop_irqfd_assign(self->h, self->dom, irq_efd, &raise, sizeof(raise));
+	if (!ours) {
+		/* 6.1's in-tree driver has no irqfd; Debian's 6.12 is built without */
+		EXPECT_TRUE(rc == -ENOTTY || rc == -EOPNOTSUPP) TH_LOG("irqfd: %d", rc);
+		rc = dmop_ioeventfd_assign(self->h, self->dom, &io);
+		EXPECT_TRUE(rc == -ENOTTY || rc == -EOPNOTSUPP) TH_LOG("ioeventfd: %d", rc);
+		privcmd_diff("in-tree privcmd has no IRQFD/IOEVENTFD");
+		goto out;
+	}
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(-EBUSY, dmop_irqfd_assign(self->h, self->dom, irq_efd, &raise, sizeof(raise)));
+	ASSERT_EQ(0, xen_guest_isa_irq(self->dom, 5));
+	ASSERT_EQ(8, write(irq_efd, &(uint64_t){ 1 }, 8));
+	EXPECT_EQ(1, wait_isa_irq(self->dom, 5, 1));
+	EXPECT_EQ(0, dmop_irqfd_deassign(self->h, self->dom, irq_efd));
+	EXPECT_EQ(-ENOENT, dmop_irqfd_deassign(self->h, self->dom, irq_efd));
+	EXPECT_EQ(0, dmop_set_isa_irq_level(self->h, self->dom, 5, 0));
+
+	ASSERT_EQ(0, dmop_ioeventfd_assign(self->h, self->dom, &io));
+	EXPECT_EQ(-EBUSY, dmop_ioeventfd_assign(self->h, self->dom, &io));
+	/* the kernel's own check: the page is in use with one vCPU */
+	bad = io;
+	bad.event_fd = irq_efd;
+	bad.vcpus = 2;
+	ports2[0] = ports2[1] = port;
+	bad.ports = ports2;
+	EXPECT_EQ(-EINVAL, dmop_ioeventfd_assign(self->h, self->dom, &bad));
+	ASSERT_EQ(0, dmop_query(self->h, &a));
+	EXPECT_NE(0U, a.have & DMOP_HAVE_EVENTFDS);
+	EXPECT_EQ(0U, a.irqfds);
+	EXPECT_EQ(1U, a.irqfd_injections);
+	EXPECT_EQ(1U, a.ioeventfds);
+	EXPECT_EQ(0, dmop_ioeventfd_deassign(self->h, self->dom, &io));
+	EXPECT_EQ(-ENODEV, dmop_ioeventfd_deassign(self->h, self->dom, &io));
+	ASSERT_EQ(0, dmop_query(self->h, &a));
+	EXPECT_EQ(0U, a.ioeventfds);
+out:
+	close(irq_efd);
+	close(notify_efd);
+	EXPECT_EQ(0, dmop_unmap_ioreq_pages(page, 1));
+	EXPECT_EQ(0, dmop_destroy_ioreq_server(self->h, self->dom, id));
 }
 
 int main(int argc, char **argv)

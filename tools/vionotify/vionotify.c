@@ -5,12 +5,14 @@
  * ordinary ioreq path.
  *
  * It creates an ioreq server that claims one page of MMIO at --base, maps
- * the server's synchronous ioreq page (IOCTL_PRIVCMD_MMAP_RESOURCE), binds
- * every vCPU's event channel, and then, unless --no-fastpath:
- *   - IOCTL_PRIVCMD_IOEVENTFD: the kernel completes the guest's writes of
+ * the server's synchronous ioreq page (dmop_map_ioreq_pages), binds every
+ * vCPU's event channel (dmop_evtchn_bind_interdomain), and then, unless
+ * --no-fastpath:
+ *   - dmop_ioeventfd_assign: the kernel completes the guest's writes of
  *     queue 0 to QueueNotify (base + 0x50) itself and signals an eventfd;
- *   - IOCTL_PRIVCMD_IRQFD: a write to another eventfd makes the kernel
+ *   - dmop_irqfd_assign: a write to another eventfd makes the kernel
  *     issue XEN_DMOP_set_isa_irq_level (IRQ 5, level 1).
+ * No raw ioctl: everything goes through libdmop.
  * Then it restricts its files to the guest, narrows them to the DMOP
  * sub-ops it still needs and becomes an unprivileged user in an empty
  * chroot (dmop_after_setup), prints "vionotify: ready ..." and serves:
@@ -44,22 +46,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <xen/xen.h>
 #include <xen/hvm/dm_op.h>
 #include <xen/hvm/ioreq.h>
-#include <xen/memory.h>
-
-#include <uapi/xen/evtchn.h>
-#include <uapi/xen/privcmd.h>
 
 #include "libdmop.h"
 
 #define PAGE_SIZE	4096UL
+_Static_assert(PAGE_SIZE == DMOP_XEN_PAGE_SIZE, "the ioreq page is one Xen frame");
 
 /* Registers of the virtio-mmio layout (virtio 1.x, 4.2.2) we answer. */
 #define REG_MAGIC	0x000
@@ -184,10 +181,10 @@ static bool claim(struct backend *b, unsigned int vcpu)
 
 static int notify_port(struct backend *b, uint32_t port)
 {
-	struct ioctl_evtchn_notify n = { .port = port };
+	int err = dmop_evtchn_notify(b->h, port);
 
-	if (ioctl(dmop_evtchn_fd(b->h), IOCTL_EVTCHN_NOTIFY, &n) < 0) {
-		err_msg("IOCTL_EVTCHN_NOTIFY port %u: %s", port, strerror(errno));
+	if (err) {
+		err_msg("IOCTL_EVTCHN_NOTIFY port %u: %s", port, strerror(-err));
 		return -1;
 	}
 	return 0;
@@ -459,26 +456,13 @@ static int serve_loop(struct backend *b)
 
 static int map_ioreq_page(struct backend *b)
 {
-	struct privcmd_mmap_resource res = {
-		.dom = b->domid,
-		.type = XENMEM_resource_ioreq_server,
-		.id = b->id,
-		/* frame 0 is the buffered page, which this server has not */
-		.idx = XENMEM_resource_ioreq_server_frame_ioreq(0),
-		.num = 1,
-	};
-	int fd = dmop_privcmd_fd(b->h);
+	/* frame 0 is the buffered page, which this server has not */
+	int err = dmop_map_ioreq_pages(b->h, b->domid, b->id, DMOP_IOREQ_FRAME_IOREQ(0), 1,
+				       &b->page);
 
-	b->page = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (b->page == MAP_FAILED) {
-		b->page = NULL;
-		err_msg("mmap of /dev/xen/privcmd: %s", strerror(errno));
-		return -1;
-	}
-	res.addr = (uintptr_t)b->page;
-	if (ioctl(fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &res) < 0) {
+	if (err) {
 		err_msg("IOCTL_PRIVCMD_MMAP_RESOURCE of ioreq server %u's page: %s",
-			b->id, strerror(errno));
+			b->id, strerror(-err));
 		return -1;
 	}
 	return 0;
@@ -489,18 +473,15 @@ static int bind_ports(struct backend *b)
 	int fd = dmop_evtchn_fd(b->h);
 
 	for (unsigned int v = 0; v < b->vcpus; v++) {
-		struct ioctl_evtchn_bind_interdomain bind = {
-			.remote_domain = b->domid,
-			.remote_port = ((struct ioreq *)b->page)[v].vp_eport,
-		};
-		int port = ioctl(fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &bind);
+		uint32_t remote = ((struct ioreq *)b->page)[v].vp_eport, port;
+		int err = dmop_evtchn_bind_interdomain(b->h, b->domid, remote, &port);
 
-		if (port < 0) {
+		if (err) {
 			err_msg("binding vCPU %u's port %u of domain %u: %s", v,
-				bind.remote_port, b->domid, strerror(errno));
+				remote, b->domid, strerror(-err));
 			return -1;
 		}
-		b->chan[v].remote = bind.remote_port;
+		b->chan[v].remote = remote;
 		b->chan[v].local = port;
 		b->ports[v] = port;
 	}
@@ -511,26 +492,30 @@ static int bind_ports(struct backend *b)
 	return 0;
 }
 
-static struct privcmd_ioeventfd ioeventfd_arg(struct backend *b, uint32_t flags)
+static struct dmop_ioeventfd ioeventfd_spec(struct backend *b)
 {
-	return (struct privcmd_ioeventfd){
-		.ioreq = (uintptr_t)b->page,
-		.ports = (uintptr_t)b->ports,
-		.addr = b->base,
-		.addr_len = NOTIFY_SIZE,
+	return (struct dmop_ioeventfd){
+		.sz = sizeof(struct dmop_ioeventfd),
 		.event_fd = b->notify_efd,
 		.vcpus = b->vcpus,
+		.addr_len = NOTIFY_SIZE,
 		.vq = NOTIFY_VQ,
-		.flags = flags,
-		.dom = b->domid,
+		.ioreq = b->page,
+		.ports = b->ports,
+		.addr = b->base,
 	};
+}
+
+/* The driver has no irqfd or ioeventfd (-ENOTTY, or -EOPNOTSUPP: built without). */
+static bool no_fastpath(int err)
+{
+	return err == -ENOTTY || err == -EOPNOTSUPP;
 }
 
 static int fast_path_on(struct backend *b)
 {
-	int fd = dmop_privcmd_fd(b->h);
-	struct privcmd_ioeventfd io;
-	struct privcmd_irqfd irq;
+	struct dmop_ioeventfd io;
+	int err;
 
 	b->notify_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	b->irq_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -542,31 +527,23 @@ static int fast_path_on(struct backend *b)
 	b->raise_op.op = XEN_DMOP_set_isa_irq_level;
 	b->raise_op.u.set_isa_irq_level.isa_irq = ISA_IRQ;
 	b->raise_op.u.set_isa_irq_level.level = 1;
-	irq = (struct privcmd_irqfd){
-		.dm_op = (uintptr_t)&b->raise_op,
-		.size = sizeof(b->raise_op),
-		.fd = b->irq_efd,
-		.dom = b->domid,
-	};
-	if (ioctl(fd, IOCTL_PRIVCMD_IRQFD, &irq) < 0) {
-		int e = errno;
-
-		err_msg("IOCTL_PRIVCMD_IRQFD: %s%s", strerror(e),
-			e == ENOTTY || e == EOPNOTSUPP ?
+	err = dmop_irqfd_assign(b->h, b->domid, b->irq_efd, &b->raise_op, sizeof(b->raise_op));
+	if (err) {
+		err_msg("IOCTL_PRIVCMD_IRQFD: %s%s", strerror(-err),
+			no_fastpath(err) ?
 			" (this xen-privcmd has no irqfd: run with --no-fastpath)" : "");
-		return e == ENOTTY || e == EOPNOTSUPP ? -EXIT_NO_FASTPATH : -1;
+		return no_fastpath(err) ? -EXIT_NO_FASTPATH : -1;
 	}
 	b->irqfd_on = true;
 
-	io = ioeventfd_arg(b, 0);
-	if (ioctl(fd, IOCTL_PRIVCMD_IOEVENTFD, &io) < 0) {
-		int e = errno;
-
-		err_msg("IOCTL_PRIVCMD_IOEVENTFD: %s%s", strerror(e),
-			e == ENOTTY || e == EOPNOTSUPP ?
+	io = ioeventfd_spec(b);
+	err = dmop_ioeventfd_assign(b->h, b->domid, &io);
+	if (err) {
+		err_msg("IOCTL_PRIVCMD_IOEVENTFD: %s%s", strerror(-err),
+			no_fastpath(err) ?
 			" (this xen-privcmd cannot complete notify writes in the kernel: run with --no-fastpath)" :
 			"");
-		return e == ENOTTY || e == EOPNOTSUPP ? -EXIT_NO_FASTPATH : -1;
+		return no_fastpath(err) ? -EXIT_NO_FASTPATH : -1;
 	}
 	b->ioeventfd_on = true;
 	return 0;
@@ -657,24 +634,21 @@ static int setup(struct backend *b, uid_t uid, gid_t gid, char *root, bool mkroo
 
 static int teardown(struct backend *b)
 {
-	int fd = b->h ? dmop_privcmd_fd(b->h) : -1;
 	int rc = 0, err;
 
 	if (b->ioeventfd_on) {
-		struct privcmd_ioeventfd io = ioeventfd_arg(b, PRIVCMD_IOEVENTFD_FLAG_DEASSIGN);
+		struct dmop_ioeventfd io = ioeventfd_spec(b);
 
-		if (ioctl(fd, IOCTL_PRIVCMD_IOEVENTFD, &io) < 0) {
-			err_msg("IOCTL_PRIVCMD_IOEVENTFD deassign: %s", strerror(errno));
+		err = dmop_ioeventfd_deassign(b->h, b->domid, &io);
+		if (err) {
+			err_msg("IOCTL_PRIVCMD_IOEVENTFD deassign: %s", strerror(-err));
 			rc = -1;
 		}
 	}
 	if (b->irqfd_on) {
-		struct privcmd_irqfd irq = {
-			.fd = b->irq_efd, .flags = PRIVCMD_IRQFD_FLAG_DEASSIGN, .dom = b->domid,
-		};
-
-		if (ioctl(fd, IOCTL_PRIVCMD_IRQFD, &irq) < 0) {
-			err_msg("IOCTL_PRIVCMD_IRQFD deassign: %s", strerror(errno));
+		err = dmop_irqfd_deassign(b->h, b->domid, b->irq_efd);
+		if (err) {
+			err_msg("IOCTL_PRIVCMD_IRQFD deassign: %s", strerror(-err));
 			rc = -1;
 		}
 	}
@@ -690,7 +664,7 @@ static int teardown(struct backend *b)
 		}
 	}
 	if (b->page)
-		munmap(b->page, PAGE_SIZE);
+		dmop_unmap_ioreq_pages(b->page, 1);
 	if (b->notify_efd >= 0)
 		close(b->notify_efd);
 	if (b->irq_efd >= 0)

@@ -10,14 +10,15 @@
  *
  * How the ABI grows (libdmop(7), "ABI RULES"): every struct the caller
  * allocates and hands to the library (struct dmop_audit, struct
- * dmop_setup_opts, struct dmop_setup_report) starts with a uint32_t sz that
- * the caller sets to sizeof() of the struct it was built with, the rest
- * zeroed:
+ * dmop_setup_opts, struct dmop_setup_report, struct dmop_ioeventfd) starts
+ * with a uint32_t sz that the caller sets to sizeof() of the struct it was
+ * built with, the rest zeroed:
  *
  *	struct dmop_audit a = { .sz = sizeof(a) };
  *
  * The library reads and writes only the first sz bytes. sz smaller than the
- * struct of libdmop 1.0 fails -EINVAL; sz larger than the library knows
+ * struct of the release that brought it (libdmop 1.0; 1.1 for struct
+ * dmop_ioeventfd) fails -EINVAL; sz larger than the library knows
  * (a program built against a newer header) is accepted when the bytes the
  * library does not know are all zero, and fails -E2BIG otherwise. New fields
  * are only ever appended, with a new symbol version node. struct dmop_buf and
@@ -241,6 +242,151 @@ int dmop_set_irq_level(struct dmop_handle *h, uint16_t domid, uint32_t irq,
 		       unsigned int level);
 /* The guest's vCPU count in *vcpus: 0 or -errno. */
 int dmop_nr_vcpus(struct dmop_handle *h, uint16_t domid, unsigned int *vcpus);
+
+/* ------------------------------------------------- serving ioreqs */
+/*
+ * What a backend needs besides DMOPs (libdmop 1.1): an ioreq server's pages
+ * mapped, the guest's event channels bound and notified, and the kernel's
+ * fast path (irqfd, ioeventfd). Each wraps one privcmd or evtchn ioctl and
+ * returns 0 or a negative errno; see dmop_map_ioreq_pages(3),
+ * dmop_evtchn_bind_interdomain(3), dmop_irqfd_assign(3) and
+ * dmop_ioeventfd_assign(3).
+ */
+
+/* Xen's frame size: the unit of dmop_map_ioreq_pages(). */
+#define DMOP_XEN_PAGE_SIZE	4096U
+
+/*
+ * Frames of an ioreq server (Xen's XENMEM_resource_ioreq_server): the
+ * buffered ioreq page (only with DMOP_BUFIOREQ_LEGACY or _ATOMIC), then the
+ * synchronous ioreq pages, n = 0, 1, ..., 128 vCPUs' ioreqs each.
+ */
+#define DMOP_IOREQ_FRAME_BUFIOREQ	0U
+#define DMOP_IOREQ_FRAME_IOREQ(n)	(1U + (n))
+
+/*
+ * dmop_map_ioreq_pages() - map @nr frames of ioreq server @id of @domid,
+ * from frame @first (DMOP_IOREQ_FRAME_*), shared and writable: mmap(2) of
+ * the handle's privcmd file, then IOCTL_PRIVCMD_MMAP_RESOURCE. The mapping
+ * (@nr * DMOP_XEN_PAGE_SIZE bytes) is the caller's: dmop_unmap_ioreq_pages()
+ * or munmap(2) ends it; closing the handle does not.
+ * Return: 0 and *@addr, or -EINVAL (@addr NULL, @nr 0 or too large; Xen:
+ * no such frame), -EPERM (the file is restricted to another domain),
+ * -ENOENT (no such server), -ESRCH, -ENOMEM, or Xen's answer. Nothing
+ * stays mapped on failure.
+ */
+int dmop_map_ioreq_pages(struct dmop_handle *h, uint16_t domid,
+			 dmop_ioservid_t id, unsigned int first,
+			 unsigned int nr, void **addr);
+
+/*
+ * dmop_unmap_ioreq_pages() - end a mapping of dmop_map_ioreq_pages():
+ * munmap(2) of @nr frames at @addr.
+ * Return: 0, -EINVAL (@addr NULL, @nr 0 or too large, or munmap's EINVAL).
+ */
+int dmop_unmap_ioreq_pages(void *addr, unsigned int nr);
+
+/*
+ * dmop_evtchn_bind_interdomain() - bind a new local port of the handle's
+ * evtchn file to @remote_port of @domid (IOCTL_EVTCHN_BIND_INTERDOMAIN),
+ * e.g. a vCPU's vp_eport in an ioreq page. The port lives as long as the
+ * evtchn file. Its events are read(2) from dmop_evtchn_fd(), and unmasked
+ * by write(2) of the port to it.
+ * Return: 0 and *@local_port, or -EBADF (the handle has no evtchn file:
+ * dmop_open() without DMOP_OPEN_EVTCHN), -EINVAL (@local_port NULL; Xen:
+ * no such port, or not unbound for us), -EACCES (the file is restricted to
+ * another domain), -ESRCH, -ENOMEM, or Xen's answer.
+ */
+int dmop_evtchn_bind_interdomain(struct dmop_handle *h, uint16_t domid,
+				 uint32_t remote_port, uint32_t *local_port);
+
+/*
+ * dmop_evtchn_notify() - send an event to the other end of local @port of
+ * the handle's evtchn file (IOCTL_EVTCHN_NOTIFY).
+ * Return: 0, -EBADF (no evtchn file), -ENOTCONN (@port is not bound on it).
+ */
+int dmop_evtchn_notify(struct dmop_handle *h, uint32_t port);
+
+/* The largest DMOP an irqfd takes (the driver's bound, one page). */
+#define DMOP_IRQFD_MAX_SIZE	4096U
+
+/*
+ * dmop_irqfd_assign() - from now on, each signal of @eventfd makes the
+ * kernel issue the DMOP at @dm_op (@size bytes, starting with Xen's struct
+ * xen_dm_op, e.g. XEN_DMOP_set_isa_irq_level) to @domid
+ * (IOCTL_PRIVCMD_IRQFD). The DMOP is copied at assign time.
+ * Return: 0, -EBADF (@eventfd < 0 or not open), -EINVAL (@dm_op NULL,
+ * @size 0; @eventfd is not an eventfd), -E2BIG (@size larger than
+ * DMOP_IRQFD_MAX_SIZE), -EBUSY (@eventfd is already assigned on this
+ * file), -EPERM (restricted to another domain, or the sub-op is outside
+ * the allowlist), -ENOTTY or -EOPNOTSUPP (the driver has no irqfd).
+ */
+int dmop_irqfd_assign(struct dmop_handle *h, uint16_t domid, int eventfd,
+		      const void *dm_op, size_t size);
+
+/*
+ * dmop_irqfd_deassign() - @eventfd stops injecting; when this returns no
+ * injection of it is in progress. Closing the privcmd file (dmop_close())
+ * deassigns too.
+ * Return: 0, -EBADF, -EINVAL (not an eventfd), -ENOENT (not assigned on
+ * this file; the in-tree driver answers 0), -EPERM, -ENOTTY, -EOPNOTSUPP.
+ */
+int dmop_irqfd_deassign(struct dmop_handle *h, uint16_t domid, int eventfd);
+
+/**
+ * struct dmop_ioeventfd - a virtio-mmio notify register that the kernel
+ * completes itself (dmop_ioeventfd_assign()).
+ * @sz: sizeof(struct dmop_ioeventfd) as the caller was built with.
+ * @flags: 0 (none defined yet).
+ * @event_fd: the eventfd signalled for each notify write.
+ * @vcpus: the guest's vCPUs: entries in @ports, and ioreqs in @ioreq.
+ * @addr_len: the size of the guest's notify write: 1, 2, 4 or 8.
+ * @vq: the queue index the guest writes to notify.
+ * @ioreq: the server's synchronous ioreq page as dmop_map_ioreq_pages()
+ *	mapped it (frame DMOP_IOREQ_FRAME_IOREQ(0)).
+ * @ports: @vcpus local ports, in vCPU order, bound with
+ *	dmop_evtchn_bind_interdomain() to each vCPU's vp_eport.
+ * @addr: the device's base: the notify register is @addr + 0x50.
+ *
+ * New in libdmop 1.1; grows by the sz rules at the top of this header.
+ */
+struct dmop_ioeventfd {
+	uint32_t sz;
+	uint32_t flags;
+	int event_fd;
+	uint32_t vcpus;
+	uint32_t addr_len;
+	uint32_t vq;
+	void *ioreq;
+	const uint32_t *ports;
+	uint64_t addr;
+};
+
+/*
+ * dmop_ioeventfd_assign() - the kernel completes the guest's writes of @io->vq
+ * (@io->addr_len bytes) to @io->addr + 0x50 that reach the server of
+ * @io->ioreq, and signals @io->event_fd for each (IOCTL_PRIVCMD_IOEVENTFD).
+ * Other requests stay the caller's, who must claim a ready request with a
+ * compare-and-exchange of its state, as the kernel does.
+ * Return: 0, -EINVAL (@io NULL, @io->sz too small, a flag, @io->ioreq or
+ * @io->ports NULL, @io->vcpus 0 or above 4096, @io->addr_len not 1, 2, 4
+ * or 8, @io->addr + @io->addr_len overflows; the driver: not an eventfd,
+ * not such a page or port), -E2BIG (@io->sz larger than the library's
+ * struct, non-zero bytes past it), -EBADF (@io->event_fd < 0 or not open),
+ * -EBUSY (already assigned to this server), -EPERM (restricted to another
+ * domain), -ENOTTY or -EOPNOTSUPP (the driver has no ioeventfd).
+ */
+int dmop_ioeventfd_assign(struct dmop_handle *h, uint16_t domid,
+			  const struct dmop_ioeventfd *io);
+
+/*
+ * dmop_ioeventfd_deassign() - undo dmop_ioeventfd_assign() of the same @io.
+ * Closing the privcmd file deassigns too.
+ * Return: as dmop_ioeventfd_assign(), and -ENODEV (no such assignment on
+ * this file) instead of -EBUSY.
+ */
+int dmop_ioeventfd_deassign(struct dmop_handle *h, uint16_t domid,
+			    const struct dmop_ioeventfd *io);
 
 /* ------------------------------------------------------- sub-op names */
 

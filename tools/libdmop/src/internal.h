@@ -82,6 +82,8 @@ static inline size_t dmop_sz_used(uint32_t sz, size_t known)
 #define DMOP_SETUP_REPORT_SZ_1_0 offsetofend(struct dmop_setup_report, message)
 /* struct dmop_audit as libdmop 1.1 grew it (the DMOP_HAVE_EVENTFDS group). */
 #define DMOP_AUDIT_SZ_1_1	offsetofend(struct dmop_audit, ioeventfd_denied)
+/* struct dmop_ioeventfd as libdmop 1.1 brought it. */
+#define DMOP_IOEVENTFD_SZ_1_1	offsetofend(struct dmop_ioeventfd, addr)
 
 /*
  * Hand @full (the library's whole struct) to a caller's @a, whose sz was

@@ -5,7 +5,8 @@
  * sub-op names and lists, the fdinfo key parser,
  * the size rules of the structs a caller hands in, the checks
  * dmop_after_setup() makes before touching anything, a handle on a file
- * that is no Xen device, and the packaging (exported symbols = map = man
+ * that is no Xen device, what the backend calls (ioreq pages, event
+ * channels, irqfd, ioeventfd) refuse before the kernel, and the packaging (exported symbols = map = man
  * pages; the installed header, pkg-config file and shared library).
  *
  *   lib_test OUT_DIR SRC_DIR     prints "libdmop: N passed, N failed"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -642,6 +644,119 @@ static void test_handle_without_xen(void)
 	dmop_close(NULL);
 }
 
+/* ---------------------------------------------- serving ioreqs, checks */
+
+/* struct dmop_ioeventfd as a program built against a newer header passes it. */
+struct newer_ioeventfd {
+	struct dmop_ioeventfd io;
+	uint64_t future;
+};
+
+/*
+ * What the library refuses before the kernel sees it, on handles whose
+ * files are /dev/null (which answers every ioctl ENOTTY): each check, then
+ * that a valid call does reach the file. Results are not written on failure.
+ */
+static void test_serving_checks(void)
+{
+	int null_fd = open("/dev/null", O_RDWR), null_evtchn = open("/dev/null", O_RDWR);
+	uint32_t ports[2] = { 7, 8 }, port = 99;
+	uint64_t dm_op[2] = { 9 };	/* set_isa_irq_level; never issued */
+	unsigned char page[64];
+	struct dmop_handle *h, *he;
+	struct newer_ioeventfd n;
+	struct dmop_ioeventfd io;
+	void *addr = page, *p;
+
+	/* the struct of libdmop 1.1: sz first, no padding, 48 bytes on amd64 */
+	CHECK(offsetof(struct dmop_ioeventfd, sz) == 0);
+	CHECK(sizeof(struct dmop_ioeventfd) == offsetofend(struct dmop_ioeventfd, addr));
+	CHECK(sizeof(void *) != 8 || sizeof(struct dmop_ioeventfd) == 48);
+	CHECK(DMOP_IOREQ_FRAME_IOREQ(0) == 1 && DMOP_IOREQ_FRAME_BUFIOREQ == 0);
+
+	CHECK(dmop_open_fds(&h, null_fd, -1) == 0);
+	CHECK(dmop_open_fds(&he, open("/dev/null", O_RDWR), null_evtchn) == 0);
+
+	/* ioreq pages: nothing to map into, nothing left mapped */
+	CHECK(dmop_map_ioreq_pages(h, 3, 0, DMOP_IOREQ_FRAME_IOREQ(0), 1, NULL) == -EINVAL);
+	CHECK(dmop_map_ioreq_pages(h, 3, 0, DMOP_IOREQ_FRAME_IOREQ(0), 0, &addr) == -EINVAL);
+	/* /dev/null cannot be mapped shared and writable */
+	CHECK(dmop_map_ioreq_pages(h, 3, 0, DMOP_IOREQ_FRAME_IOREQ(0), 1, &addr) == -ENODEV);
+	CHECK(addr == page);
+	CHECK(dmop_unmap_ioreq_pages(NULL, 1) == -EINVAL);
+	CHECK(dmop_unmap_ioreq_pages(page, 0) == -EINVAL);
+	p = mmap(NULL, 2 * DMOP_XEN_PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(p != MAP_FAILED);
+	CHECK(dmop_unmap_ioreq_pages(p, 2) == 0);
+
+	/* event channels: a handle without an evtchn file */
+	CHECK(dmop_evtchn_bind_interdomain(h, 3, 5, &port) == -EBADF);
+	CHECK(dmop_evtchn_notify(h, 5) == -EBADF);
+	CHECK(port == 99);
+	CHECK(dmop_evtchn_bind_interdomain(he, 3, 5, NULL) == -EINVAL);
+	CHECK(dmop_evtchn_bind_interdomain(he, 3, 5, &port) == -ENOTTY);
+	CHECK(port == 99);
+	CHECK(dmop_evtchn_notify(he, 5) == -ENOTTY);
+
+	/* irqfd */
+	CHECK(dmop_irqfd_assign(h, 3, -1, dm_op, sizeof(dm_op)) == -EBADF);
+	CHECK(dmop_irqfd_assign(h, 3, null_fd, NULL, sizeof(dm_op)) == -EINVAL);
+	CHECK(dmop_irqfd_assign(h, 3, null_fd, dm_op, 0) == -EINVAL);
+	CHECK(dmop_irqfd_assign(h, 3, null_fd, dm_op, DMOP_IRQFD_MAX_SIZE + 1) == -E2BIG);
+	/* would be 8 in the kernel's 32-bit field */
+	CHECK(dmop_irqfd_assign(h, 3, null_fd, dm_op, ((size_t)1 << 32 | 8) & SIZE_MAX) ==
+	      (sizeof(size_t) > 4 ? -E2BIG : -ENOTTY));
+	CHECK(dmop_irqfd_assign(h, 3, null_fd, dm_op, DMOP_IRQFD_MAX_SIZE) == -ENOTTY);
+	CHECK(dmop_irqfd_deassign(h, 3, -1) == -EBADF);
+	CHECK(dmop_irqfd_deassign(h, 3, null_fd) == -ENOTTY);
+
+	/* ioeventfd: the sz rules (the struct is 1.1's: nothing smaller), then fields */
+	io = (struct dmop_ioeventfd){
+		.sz = sizeof(io), .event_fd = null_fd, .vcpus = 2, .addr_len = 4, .vq = 0,
+		.ioreq = page, .ports = ports, .addr = 0xfe000000,
+	};
+	CHECK(dmop_ioeventfd_assign(h, 3, &io) == -ENOTTY);
+	CHECK(dmop_ioeventfd_deassign(h, 3, &io) == -ENOTTY);
+	CHECK(dmop_ioeventfd_assign(h, 3, NULL) == -EINVAL);
+	CHECK(dmop_ioeventfd_deassign(h, 3, NULL) == -EINVAL);
+	io.sz = sizeof(io) - 8;
+	CHECK(dmop_ioeventfd_assign(h, 3, &io) == -EINVAL);
+	io.sz = 0;
+	CHECK(dmop_ioeventfd_deassign(h, 3, &io) == -EINVAL);
+	memset(&n, 0, sizeof(n));
+	n.io = io;
+	n.io.sz = sizeof(n);
+	CHECK(dmop_ioeventfd_assign(h, 3, &n.io) == -ENOTTY);
+	n.future = 1;
+	CHECK(dmop_ioeventfd_assign(h, 3, &n.io) == -E2BIG);
+	CHECK(dmop_ioeventfd_deassign(h, 3, &n.io) == -E2BIG);
+	io.sz = sizeof(io);
+#define IO_WITH(field, value, err) do {						\
+	struct dmop_ioeventfd _b = io;						\
+										\
+	_b.field = value;							\
+	CHECK(dmop_ioeventfd_assign(h, 3, &_b) == (err));			\
+	CHECK(dmop_ioeventfd_deassign(h, 3, &_b) == (err));			\
+} while (0)
+	IO_WITH(flags, 1, -EINVAL);
+	IO_WITH(ioreq, NULL, -EINVAL);
+	IO_WITH(ports, NULL, -EINVAL);
+	IO_WITH(vcpus, 0, -EINVAL);
+	IO_WITH(vcpus, 4097, -EINVAL);
+	IO_WITH(vcpus, 4096, -ENOTTY);
+	IO_WITH(addr_len, 0, -EINVAL);
+	IO_WITH(addr_len, 3, -EINVAL);
+	IO_WITH(addr_len, 16, -EINVAL);
+	IO_WITH(addr_len, 8, -ENOTTY);
+	IO_WITH(addr, UINT64_MAX - 2, -EINVAL);
+	IO_WITH(addr, UINT64_MAX - 4, -ENOTTY);
+	IO_WITH(event_fd, -1, -EBADF);
+#undef IO_WITH
+
+	dmop_close(he);
+	dmop_close(h);
+}
+
 /* ----------------------------------------------------------- packaging */
 
 static void test_packaging(void)
@@ -658,7 +773,8 @@ static void test_packaging(void)
 		char *at = strchr(sym, '@');
 
 		exported++;
-		CHECK(at && !strcmp(at, "@@LIBDMOP_1.0"));
+		/* the node itself is the ABI check's (abi/): one of ours */
+		CHECK(at && (!strcmp(at, "@@LIBDMOP_1.0") || !strcmp(at, "@@LIBDMOP_1.1")));
 		if (at)
 			*at = '\0';
 		CHECK(!strncmp(sym, "dmop_", 5));
@@ -762,6 +878,7 @@ int main(int argc, char **argv)
 	test_sz_1_0_caller();
 	test_setup_checks();
 	test_handle_without_xen();
+	test_serving_checks();
 	test_packaging();
 	test_installed();
 	printf("libdmop: %d passed, %d failed\n", passed, failed);
