@@ -73,12 +73,7 @@ static int signal_eventfd(int efd)
 /* The wire's level once it is @want, or after WAIT_MS: 0, 1 or -errno. */
 static int wait_isa(uint32_t domid, int want)
 {
-	long long end = now_ms() + WAIT_MS;
-	int level;
-
-	while ((level = xen_guest_isa_irq(domid, IRQ)) != want && level >= 0 && now_ms() < end)
-		sleep_ms(5);
-	return level;
+	return xen_guest_isa_irq_wait(domid, IRQ, want, WAIT_MS);
 }
 
 /* An fdinfo counter once it is @want, or after WAIT_MS. */

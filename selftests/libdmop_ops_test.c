@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
@@ -279,17 +278,6 @@ TEST_F(guest, restrict_handle)
 	EXPECT_EQ(-EINVAL, dmop_restrict(self->h, self->dom + 1));
 }
 
-/* ISA IRQ @irq of @dom once it is @want, or after 2 s: 0, 1 or -errno. */
-static int wait_isa_irq(uint16_t dom, unsigned int irq, int want)
-{
-	struct timespec t = { .tv_nsec = 5 * 1000 * 1000 };
-	int level, tries = 400;
-
-	while ((level = xen_guest_isa_irq(dom, irq)) != want && level >= 0 && --tries)
-		nanosleep(&t, NULL);
-	return level;
-}
-
 /*
  * What tools/vionotify does, through libdmop only: map the ioreq page of a
  * new server, read vCPU 0's ioreq, bind and notify its port, then the fast
@@ -375,7 +363,7 @@ TEST_F(guest, serve_ioreqs)
 	EXPECT_EQ(-EBUSY, dmop_irqfd_assign(self->h, self->dom, irq_efd, &raise, sizeof(raise)));
 	ASSERT_EQ(0, xen_guest_isa_irq(self->dom, 5));
 	ASSERT_EQ(8, write(irq_efd, &(uint64_t){ 1 }, 8));
-	EXPECT_EQ(1, wait_isa_irq(self->dom, 5, 1));
+	EXPECT_EQ(1, xen_guest_isa_irq_wait(self->dom, 5, 1, 2000));
 	EXPECT_EQ(0, dmop_irqfd_deassign(self->h, self->dom, irq_efd));
 	EXPECT_EQ(-ENOENT, dmop_irqfd_deassign(self->h, self->dom, irq_efd));
 	EXPECT_EQ(0, dmop_set_isa_irq_level(self->h, self->dom, 5, 0));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
@@ -177,6 +178,16 @@ int xen_guest_isa_irq(uint32_t domid, unsigned int irq)
 		rc = !!(wires.pad[0] & (1ULL << irq));
 	xc_interface_close(xch);
 	return rc;
+}
+
+int xen_guest_isa_irq_wait(uint32_t domid, unsigned int irq, int want, int timeout_ms)
+{
+	const struct timespec step = { .tv_nsec = 5 * 1000 * 1000 };
+	int level, tries = timeout_ms / 5;
+
+	while ((level = xen_guest_isa_irq(domid, irq)) != want && level >= 0 && tries-- > 0)
+		nanosleep(&step, NULL);
+	return level;
 }
 
 bool xen_domain_exists(uint32_t domid)

@@ -57,6 +57,12 @@ int xen_guest_destroy(struct xen_guest *g);
  */
 int xen_guest_isa_irq(uint32_t domid, unsigned int irq);
 
+/*
+ * xen_guest_isa_irq() polled every 5 ms until it is @want, for about
+ * @timeout_ms: the last level read (0 or 1), or -errno.
+ */
+int xen_guest_isa_irq_wait(uint32_t domid, unsigned int irq, int want, int timeout_ms);
+
 /* Whether a domain with this id exists (xc_domain_getinfo). */
 bool xen_domain_exists(uint32_t domid);
 

@@ -512,6 +512,13 @@ static bool no_fastpath(int err)
 	return err == -ENOTTY || err == -EOPNOTSUPP;
 }
 
+/* A refused assign: said with @hint when the driver has no fast path at all. */
+static int fast_path_refused(const char *what, int err, const char *hint)
+{
+	err_msg("%s: %s%s", what, strerror(-err), no_fastpath(err) ? hint : "");
+	return no_fastpath(err) ? -EXIT_NO_FASTPATH : -1;
+}
+
 static int fast_path_on(struct backend *b)
 {
 	struct dmop_ioeventfd io;
@@ -528,23 +535,16 @@ static int fast_path_on(struct backend *b)
 	b->raise_op.u.set_isa_irq_level.isa_irq = ISA_IRQ;
 	b->raise_op.u.set_isa_irq_level.level = 1;
 	err = dmop_irqfd_assign(b->h, b->domid, b->irq_efd, &b->raise_op, sizeof(b->raise_op));
-	if (err) {
-		err_msg("IOCTL_PRIVCMD_IRQFD: %s%s", strerror(-err),
-			no_fastpath(err) ?
-			" (this xen-privcmd has no irqfd: run with --no-fastpath)" : "");
-		return no_fastpath(err) ? -EXIT_NO_FASTPATH : -1;
-	}
+	if (err)
+		return fast_path_refused("IOCTL_PRIVCMD_IRQFD", err,
+					 " (this xen-privcmd has no irqfd: run with --no-fastpath)");
 	b->irqfd_on = true;
 
 	io = ioeventfd_spec(b);
 	err = dmop_ioeventfd_assign(b->h, b->domid, &io);
-	if (err) {
-		err_msg("IOCTL_PRIVCMD_IOEVENTFD: %s%s", strerror(-err),
-			no_fastpath(err) ?
-			" (this xen-privcmd cannot complete notify writes in the kernel: run with --no-fastpath)" :
-			"");
-		return no_fastpath(err) ? -EXIT_NO_FASTPATH : -1;
-	}
+	if (err)
+		return fast_path_refused("IOCTL_PRIVCMD_IOEVENTFD", err,
+					 " (this xen-privcmd cannot complete notify writes in the kernel: run with --no-fastpath)");
 	b->ioeventfd_on = true;
 	return 0;
 }
