@@ -212,6 +212,7 @@ int privcmd_release(struct inode *inode, struct file *file)
 	privcmd_ioeventfd_release(pf);
 	privcmd_audit_release(pf);
 	xa_destroy(&pf->maps);	/* empty: every mapping held the file */
+	privcmd_mmap_release(pf);
 	kfree(pf);
 	atomic_long_dec(&privcmd_live.files);
 	return 0;

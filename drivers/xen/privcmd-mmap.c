@@ -180,14 +180,15 @@ static void privcmd_vma_open(struct vm_area_struct *vma)
 static void privcmd_vma_close(struct vm_area_struct *vma)
 {
 	struct privcmd_mapping *map = vma->vm_private_data;
+	struct privcmd_file *pf = map->pf;
 	int err;
 
 	if (!refcount_dec_and_test(&map->users))
 		return;
 
 	/* get_unmapped_area() reads @map under the xa_lock xa_erase() takes. */
-	xa_erase(&map->pf->maps, map->id - 1);
-	atomic_long_sub(map->nr_mapped, &map->pf->mapped_pages);
+	xa_erase(&pf->maps, map->id - 1);
+	atomic_long_sub(map->nr_mapped, &pf->mapped_pages);
 	atomic_long_sub(map->nr_mapped, &privcmd_live.frames);
 	if (map->filled)
 		atomic_long_dec(&privcmd_live.mappings);
@@ -203,7 +204,9 @@ static void privcmd_vma_close(struct vm_area_struct *vma)
 		}
 		kvfree(map->pages);
 	}
-	kfree(map);
+	/* Kept for the file's next mmap(): a map-use-unmap loop allocates nothing. */
+	if (cmpxchg(&pf->spare_map, NULL, map))
+		kfree(map);
 }
 
 /* Splitting would let two vmas free the same pages. */
@@ -244,7 +247,11 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (vma_pages(vma) >= 1UL << PRIVCMD_MAP_ID_SHIFT)
 		return -EINVAL;
-	map = XDM_FAULT_ALLOC(kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT));
+	map = xchg(&pf->spare_map, NULL);
+	if (map)
+		memset(map, 0, sizeof(*map));
+	else
+		map = XDM_FAULT_ALLOC(kzalloc(sizeof(*map), GFP_KERNEL_ACCOUNT));
 	if (!map)
 		return -ENOMEM;
 	refcount_set(&map->users, 1);
@@ -271,6 +278,12 @@ int privcmd_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_private_data = map;
 	vma->vm_pgoff = (unsigned long)map->id << PRIVCMD_MAP_ID_SHIFT;
 	return 0;
+}
+
+/* The file is going away, and with it every mapping: free the spare record. */
+void privcmd_mmap_release(struct privcmd_file *pf)
+{
+	kfree(pf->spare_map);
 }
 
 /*

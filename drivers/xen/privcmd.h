@@ -66,6 +66,8 @@ struct privcmd_counters {
  */
 #define PRIVCMD_DOMID_PENDING 0x10000U
 
+struct privcmd_mapping;
+
 /**
  * struct privcmd_file - state of one open /dev/xen/privcmd file.
  * @domid: the only domain this file may act on, or DOMID_INVALID while
@@ -83,6 +85,8 @@ struct privcmd_counters {
  * @maps: the file's mappings (struct privcmd_mapping) at index id - 1 (the
  *	id names their page offsets, privcmd-mmap.c); looked up under its
  *	xa_lock.
+ * @spare_map: the record of the file's last unmapped mapping, kept for its
+ *	next mmap() (privcmd-mmap.c), or NULL.
  * @dm_op_srcu: DMOPs between their allowlist check and Xen's answer are its
  *	readers: IOCTL_PRIVCMD_DM_OP_ALLOWLIST waits for them to finish. One
  *	per file, so that no other file's DMOPs hold up the wait.
@@ -104,6 +108,7 @@ struct privcmd_file {
 	atomic_long_t mapped_pages;
 	atomic_t unrestricted_calls;
 	struct xarray maps;
+	struct privcmd_mapping *spare_map;
 	struct srcu_struct dm_op_srcu;
 	struct mutex irqfd_mutex;	/* assign, deassign, release */
 	spinlock_t irqfd_lock;		/* @irqfds; under eventfd wait-queue locks */
@@ -259,6 +264,7 @@ long privcmd_ioctl_audit_query(struct file *file, void *arg, u32 usize);
 
 /* privcmd-mmap.c */
 int privcmd_mmap(struct file *file, struct vm_area_struct *vma);
+void privcmd_mmap_release(struct privcmd_file *pf);
 unsigned long privcmd_get_unmapped_area(struct file *file, unsigned long addr,
 					unsigned long len, unsigned long pgoff,
 					unsigned long flags);
