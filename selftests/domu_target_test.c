@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * privcmd's domU target mode, walked from dom0 with the test build's
- * domu_target parameter (make modules-fault-SERIES, scripts/vm/run --impl
- * fault; drivers/xen/privcmd-fault.c), standing in for xenstore:
+ * The domU target mode of privcmd and evtchn, walked from dom0 with the test
+ * build's domu_target parameters (make modules-fault-SERIES, scripts/vm/run
+ * --impl fault; drivers/xen/privcmd-fault.c, evtchn-fault.c), standing in
+ * for xenstore. privcmd:
  *
  * - a file opened before the target is known opens at once, reports
  *   DOMID_IDLE (acts on nothing) and its first ioctl waits for the answer;
@@ -12,7 +13,12 @@
  * - "no target" (DOMID_IDLE) refuses every targeted call before any
  *   hypercall, a DMOP aimed at DOMID_IDLE itself included.
  *
- * Outside the fault build the parameter does not exist and the test fails:
+ * evtchn: the same wait, interruptible and blocking no other open; the
+ * answer limits a file to binds with the target and dom0 (a stubdomain's
+ * QEMU and its toolstack), an invalid target to no bind at all, and no
+ * target leaves files unrestricted.
+ *
+ * Outside the fault build the parameters do not exist and the test fails:
  * it is only run by name on that build.
  */
 #include <errno.h>
@@ -34,10 +40,11 @@
 static const char *const nodes[] = { PRIVCMD_NODE, EVTCHN_NODE, NULL };
 
 #define DOMU_TARGET "/sys/module/xen_privcmd/parameters/domu_target"
+#define EVTCHN_DOMU_TARGET "/sys/module/xen_evtchn/parameters/domu_target"
 
-static int domu_target(const char *what)
+static int write_param(const char *path, const char *what)
 {
-	int fd = open(DOMU_TARGET, O_WRONLY | O_CLOEXEC), rc = 0;
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
 
 	if (fd < 0)
 		return -errno;
@@ -45,6 +52,16 @@ static int domu_target(const char *what)
 		rc = -errno;
 	close(fd);
 	return rc;
+}
+
+static int domu_target(const char *what)
+{
+	return write_param(DOMU_TARGET, what);
+}
+
+static int evtchn_domu_target(const char *what)
+{
+	return write_param(EVTCHN_DOMU_TARGET, what);
 }
 
 /* The system call @tid is blocked in, from /proc (-1 when running or unknown). */
@@ -64,7 +81,21 @@ static long blocked_syscall(pid_t tid)
 	return strncmp(buf, "running", 7) ? nr : -1;
 }
 
+static int call_dm_op(int fd, unsigned int domid)
+{
+	uint32_t vcpus;
+
+	return _test_cmd_dmop_nr_vcpus(fd, domid, &vcpus);
+}
+
+static int call_bind_unbound_port(int fd, unsigned int domid)
+{
+	return _test_cmd_evtchn_bind_unbound_port(fd, domid);
+}
+
+/* A thread whose first ioctl on @fd, @call(@fd, @domid), waits for the answer. */
 struct waiter {
+	int (*call)(int fd, unsigned int domid);
 	int fd;
 	unsigned int domid;
 	pid_t tid;
@@ -72,21 +103,20 @@ struct waiter {
 	int rc;
 };
 
-static void *wait_in_dm_op(void *p)
+static void *wait_in_ioctl(void *p)
 {
 	struct waiter *w = p;
-	uint32_t vcpus;
 
 	w->tid = syscall(SYS_gettid);
 	w->started = true;
-	w->rc = _test_cmd_dmop_nr_vcpus(w->fd, w->domid, &vcpus);
+	w->rc = w->call(w->fd, w->domid);
 	return NULL;
 }
 
-/* Start @w's DMOP and return once it is blocked inside ioctl(). */
+/* Start @w's call and return once it is blocked inside ioctl(). */
 static int start_waiter(struct waiter *w, pthread_t *t)
 {
-	int rc = pthread_create(t, NULL, wait_in_dm_op, w);
+	int rc = pthread_create(t, NULL, wait_in_ioctl, w);
 
 	if (rc)
 		return -rc;
@@ -154,7 +184,7 @@ TEST_F(domu, pending_open_does_not_wait)
  */
 TEST_F(domu, waiting_ioctl_blocks_no_other_open)
 {
-	struct waiter w = { .domid = self->g.domid };
+	struct waiter w = { .call = call_dm_op, .domid = self->g.domid };
 	pthread_t t;
 	int other;
 
@@ -178,7 +208,7 @@ TEST_F(domu, waiting_ioctl_blocks_no_other_open)
 /* The answer wakes the waiter, restricted to the target. */
 TEST_F(domu, answer_restricts_the_waiting_file)
 {
-	struct waiter w = { .domid = self->g.domid };
+	struct waiter w = { .call = call_dm_op, .domid = self->g.domid };
 	uint32_t vcpus;
 	char dom[16];
 	pthread_t t;
@@ -237,6 +267,138 @@ TEST_F(domu, off_again)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, _test_cmd_dmop_nr_vcpus(fd, self->g.domid, &vcpus));
 	EXPECT_EQ(1U, vcpus);
+	close(fd);
+}
+
+FIXTURE(domu_evtchn) {
+	struct xen_guest g;
+};
+
+FIXTURE_SETUP(domu_evtchn)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	int err;
+
+	test_fixture_setup(.guests = { &self->g });
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	err = evtchn_domu_target("pending");
+	if (err)
+		test_fixture_teardown(.guests = { &self->g });
+	ASSERT_EQ(0, err) TH_LOG("%s: %s (not the fault-injection build?)", EVTCHN_DOMU_TARGET,
+				 strerror(-err));
+}
+
+FIXTURE_TEARDOWN(domu_evtchn)
+{
+	evtchn_domu_target("off");
+	test_fixture_teardown(.guests = { &self->g });
+}
+
+/* Opened before the answer: at once, binding nothing; fdinfo does not wait. */
+TEST_F(domu_evtchn, pending_open_does_not_wait)
+{
+	int fd = evtchn_open(0);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((long long)PC_DOMID_IDLE, fdinfo_num(0, fd, "evtchn.restricted_domid"));
+	EXPECT_EQ(0, fdinfo_has(0, fd, "evtchn.toolstack_domid"));
+	close(fd);
+}
+
+/*
+ * A first ioctl waiting for the answer holds no global lock: privcmd and
+ * evtchn still open meanwhile. A signal ends the wait, nothing bound.
+ */
+TEST_F(domu_evtchn, waiting_ioctl_blocks_no_other_open)
+{
+	struct waiter w = { .call = call_bind_unbound_port, .domid = self->g.domid };
+	pthread_t t;
+	int other;
+
+	w.fd = evtchn_open(0);
+	ASSERT_LE(0, w.fd);
+	ASSERT_EQ(0, start_waiter(&w, &t));
+	other = evtchn_open(0);
+	EXPECT_LE(0, other);
+	close(other);
+	other = privcmd_open();
+	EXPECT_LE(0, other);
+	close(other);
+	EXPECT_EQ(0, pthread_kill(t, SIGUSR1));
+	pthread_join(t, NULL);
+	EXPECT_EQ(-EINTR, w.rc);
+	EXPECT_EQ(0, fdinfo_num(0, w.fd, "evtchn.ports"));
+	EXPECT_EQ(0, fdinfo_num(0, w.fd, "evtchn.denied"));
+	close(w.fd);
+}
+
+/*
+ * The answer wakes the waiter and limits its file, and every later one, to
+ * the target and dom0 (the toolstack): no third domain, no VIRQ.
+ */
+TEST_F(domu_evtchn, answer_limits_to_target_and_dom0)
+{
+	struct waiter w = { .call = call_bind_unbound_port, .domid = self->g.domid };
+	char dom[16];
+	pthread_t t;
+	int fd;
+
+	w.fd = evtchn_open(0);
+	ASSERT_LE(0, w.fd);
+	ASSERT_EQ(0, start_waiter(&w, &t));
+	snprintf(dom, sizeof(dom), "%u", self->g.domid);
+	ASSERT_EQ(0, evtchn_domu_target(dom));
+	pthread_join(t, NULL);
+	EXPECT_LE(0, w.rc) TH_LOG("bind to the target: %s", strerror(-w.rc));
+	EXPECT_EQ((long long)self->g.domid, fdinfo_num(0, w.fd, "evtchn.restricted_domid"));
+	EXPECT_EQ(0, fdinfo_num(0, w.fd, "evtchn.toolstack_domid"));
+	test_cmd_evtchn_bind_unbound_port(w.fd, 0);
+	test_err_evtchn_bind_unbound_port(EACCES, w.fd, self->g.domid + 1);
+	test_err_evtchn_bind_virq(EACCES, w.fd, 0);
+	EXPECT_EQ(2, fdinfo_num(0, w.fd, "evtchn.ports"));
+	EXPECT_EQ(2, fdinfo_num(0, w.fd, "evtchn.denied"));
+	close(w.fd);
+
+	fd = evtchn_open(0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((long long)self->g.domid, fdinfo_num(0, fd, "evtchn.restricted_domid"));
+	test_cmd_evtchn_bind_unbound_port(fd, self->g.domid);
+	test_err_evtchn_bind_unbound_port(EACCES, fd, self->g.domid + 1);
+	close(fd);
+}
+
+/* A target naming no valid domain: files bind nothing, dom0 included. */
+TEST_F(domu_evtchn, invalid_target_binds_nothing)
+{
+	int fd;
+
+	ASSERT_EQ(0, evtchn_domu_target("32767"));
+	fd = evtchn_open(0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ((long long)PC_DOMID_IDLE, fdinfo_num(0, fd, "evtchn.restricted_domid"));
+	test_err_evtchn_bind_unbound_port(EACCES, fd, self->g.domid);
+	test_err_evtchn_bind_unbound_port(EACCES, fd, 0);
+	test_err_evtchn_bind_virq(EACCES, fd, 0);
+	EXPECT_EQ(0, fdinfo_num(0, fd, "evtchn.ports"));
+	EXPECT_EQ(3, fdinfo_num(0, fd, "evtchn.denied"));
+	close(fd);
+}
+
+/* No target key (a plain domU, or dom0): new files are unrestricted again. */
+TEST_F(domu_evtchn, off_again)
+{
+	char val[16];
+	int fd;
+
+	ASSERT_EQ(0, evtchn_domu_target("off"));
+	fd = evtchn_open(0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, fdinfo_str(0, fd, "evtchn.restricted_domid", val, sizeof(val)));
+	EXPECT_STREQ("none", val);
+	EXPECT_EQ(0, fdinfo_has(0, fd, "evtchn.toolstack_domid"));
+	test_cmd_evtchn_bind_unbound_port(fd, self->g.domid);
+	test_cmd_evtchn_bind_unbound_port(fd, 0);
+	EXPECT_EQ(0, fdinfo_num(0, fd, "evtchn.denied"));
 	close(fd);
 }
 

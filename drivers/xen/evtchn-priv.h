@@ -153,5 +153,9 @@ void evtchn_restrict_open(struct evtchn_file *f);
 int evtchn_restrict_resolve(struct evtchn_file *f);
 void evtchn_restrict_init(void);
 void evtchn_restrict_exit(void);
+#ifdef XEN_DMOP_FAULT_INJECT
+void evtchn_restrict_test_pending(void);
+void evtchn_restrict_test_answer(domid_t domid);
+#endif
 
 #endif /* XEN_DMOP_EVTCHN_PRIV_H */

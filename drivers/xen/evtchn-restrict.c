@@ -160,6 +160,22 @@ static struct notifier_block evtchn_xenstore_nb = {
 	.notifier_call = evtchn_target_ready,
 };
 
+#ifdef XEN_DMOP_FAULT_INJECT
+/*
+ * The test build's domu_target parameter (evtchn-fault.c): the domU target
+ * mode, driven by a dom0 test instead of xenstore.
+ */
+void evtchn_restrict_test_pending(void)
+{
+	WRITE_ONCE(evtchn_target_pending, true);
+}
+
+void evtchn_restrict_test_answer(domid_t domid)
+{
+	evtchn_target_answer(domid);
+}
+#endif
+
 void evtchn_restrict_init(void)
 {
 	if (xen_initial_domain())
