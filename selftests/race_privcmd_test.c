@@ -16,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/userfaultfd.h>
 #include <xenctrl.h>
 
 #include "kselftest_harness.h"
@@ -281,6 +284,98 @@ TEST_F(race, restrict_vs_dm_ops_and_mappings)
 	static const int kinds[] = { WORK_DM_OP, WORK_MAP, WORK_RESOURCE, WORK_DM_OP, WORK_MAP };
 
 	restrict_race_run(_metadata, self, kinds, 5);
+}
+
+/* ---- a restrict while an unrestricted call is stalled mid-way ---- */
+
+struct stalled_call {
+	int fd;
+	void *arg;
+	unsigned int dom;
+	long rc;
+	atomic_bool done;
+};
+
+static void *stalled_hypercall(void *p)
+{
+	struct stalled_call *c = p;
+
+	c->rc = ioctl(c->fd, IOCTL_PRIVCMD_HYPERCALL, c->arg);
+	if (c->rc < 0)
+		c->rc = -errno;
+	atomic_store(&c->done, true);
+	return NULL;
+}
+
+static void *restrict_call_thread(void *p)
+{
+	struct stalled_call *c = p;
+
+	c->rc = _test_cmd_privcmd_restrict(c->fd, c->dom);
+	atomic_store(&c->done, true);
+	return NULL;
+}
+
+/*
+ * A raw hypercall that began on the unrestricted file stalls on its
+ * argument's page (userfaultfd: it is counted in flight, ours reads the
+ * argument after counting). A restrict from another thread does not return
+ * until that call has ended; the call completes unrestricted, as it began;
+ * the next one is refused.
+ */
+TEST_F(race, restrict_waits_for_call_in_flight)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct stalled_call call = { .fd = self->fd }, res = { .fd = self->fd };
+	struct privcmd_hypercall *src;
+	struct uffdio_copy copy;
+	struct uffd_msg msg;
+	pthread_t tc, tr;
+	int uffd;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	call.arg = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	src = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, call.arg);
+	ASSERT_NE(MAP_FAILED, src);
+	reg.range.start = (uintptr_t)call.arg;
+	reg.range.len = self->page;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+
+	ASSERT_EQ(0, pthread_create(&tc, NULL, stalled_hypercall, &call));
+	/* The call's copy of its argument faulted: it waits for us. */
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	EXPECT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	res.dom = self->a.domid;
+	ASSERT_EQ(0, pthread_create(&tr, NULL, restrict_call_thread, &res));
+	sleep_ms(500);
+	if (xen_env_ours()) {
+		EXPECT_FALSE(atomic_load(&res.done)) TH_LOG("restrict returned during the call");
+	} else if (atomic_load(&res.done)) {
+		privcmd_diff("in-tree IOCTL_PRIVCMD_RESTRICT returns while a call that began "
+			     "unrestricted is still running");
+	}
+
+	/* The page arrives: xen_version(XENVER_version), harmless anywhere. */
+	src->op = __HYPERVISOR_xen_version;
+	copy = (struct uffdio_copy){ .dst = (uintptr_t)call.arg, .src = (uintptr_t)src,
+				     .len = self->page };
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy));
+	pthread_join(tc, NULL);
+	pthread_join(tr, NULL);
+	EXPECT_EQ(0, res.rc) TH_LOG("restrict: %s", strerror((int)-res.rc));
+	if (xen_env_ours()) {
+		EXPECT_EQ(4, call.rc >> 16) TH_LOG("xen_version: %ld", call.rc);
+	}
+	test_err_privcmd_hypercall(EPERM, self->fd, __HYPERVISOR_xen_version, 0, 0, 0, 0, 0);
+	close(uffd);
+	munmap(call.arg, self->page);
+	munmap(src, self->page);
 }
 
 /* Many restricts at once, to the same domain and another: one domain wins. */

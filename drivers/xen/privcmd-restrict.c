@@ -22,6 +22,8 @@
 #include <linux/kstrtox.h>
 #include <linux/moduleparam.h>
 #include <linux/notifier.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -49,6 +51,16 @@ static bool target_pending;
 static bool notifier_registered;
 static DECLARE_WAIT_QUEUE_HEAD(target_wq);
 
+/* Whether a call let through unrestricted has not ended yet. */
+static bool privcmd_unrestricted_in_flight(struct privcmd_file *pf)
+{
+	int cpu, sum = 0;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(pf->stats, cpu)->unrestricted_calls);
+	return sum != 0;
+}
+
 long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 {
 	struct privcmd_file *pf = file->private_data;
@@ -66,21 +78,15 @@ long privcmd_ioctl_restrict(struct file *file, void __user *udata)
 	if (old != DOMID_INVALID && old != dom)
 		return -EINVAL;
 	/*
-	 * A failed cmpxchg() (restricted already, by another thread maybe)
-	 * orders nothing: the in-flight count below must still be read after
-	 * the restriction was seen.
-	 */
-	if (old != DOMID_INVALID)
-		/* pairs with smp_mb__after_atomic() in privcmd_unrestricted_begin() */
-		smp_mb();
-	/*
 	 * Calls that started unrestricted (another thread's DMOP to another
 	 * domain, say) finish before this returns: from then on nothing of
-	 * this file reaches another domain. A fatal signal ends the wait
-	 * early; the restriction stays set.
+	 * this file reaches another domain. After the grace period every such
+	 * call is counted (it read @domid before the cmpxchg()) or saw the
+	 * restriction (privcmd_unrestricted_begin()). A fatal signal ends the
+	 * wait early; the restriction stays set.
 	 */
-	if (wait_var_event_killable(&pf->unrestricted_calls,
-				    !atomic_read(&pf->unrestricted_calls)))
+	synchronize_rcu_expedited();
+	if (wait_var_event_killable(&pf->domid, !privcmd_unrestricted_in_flight(pf)))
 		return -EINTR;
 	trace_privcmd_restrict(dom, old == dom);
 	return 0;

@@ -13,6 +13,8 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
@@ -45,6 +47,11 @@ void privcmd_audit_denied(struct privcmd_file *pf, unsigned int cmd, unsigned in
  * @ioeventfd_notifies: guest notify writes an ioeventfd completed.
  * @ioeventfd_denied: notify writes left to user space because the file
  *	was restricted to another domain after the assign.
+ * @unrestricted_calls: not a counter of the audit: this CPU's share of the
+ *	calls in progress that were let through because the file was
+ *	unrestricted (privcmd_unrestricted_begin()); IOCTL_PRIVCMD_RESTRICT
+ *	waits for their sum to reach 0. A call may end on another CPU than
+ *	it began, so a share can be negative; the sum cannot.
  *
  * Per CPU so that threads sharing a file (a device model's vCPU threads)
  * never write the same cache line on the DM_OP path; readers sum them.
@@ -58,6 +65,7 @@ struct privcmd_counters {
 	u64 irqfd_denied;
 	u64 ioeventfd_notifies;
 	u64 ioeventfd_denied;
+	int unrestricted_calls;
 };
 
 /*
@@ -80,8 +88,6 @@ struct privcmd_mapping;
  *	bits are only ever cleared (cmpxchg()), read with READ_ONCE().
  * @stats: per-CPU counters, summed by fdinfo and IOCTL_PRIVCMD_AUDIT_QUERY.
  * @mapped_pages: foreign frames mapped through mappings of this file.
- * @unrestricted_calls: calls in progress that were let through because
- *	the file was unrestricted; IOCTL_PRIVCMD_RESTRICT waits for them.
  * @maps: the file's mappings (struct privcmd_mapping) at index id - 1 (the
  *	id names their page offsets, privcmd-mmap.c); looked up under its
  *	xa_lock.
@@ -106,7 +112,6 @@ struct privcmd_file {
 	u64 dm_op_allowed;
 	struct privcmd_counters __percpu *stats;
 	atomic_long_t mapped_pages;
-	atomic_t unrestricted_calls;
 	struct xarray maps;
 	struct privcmd_mapping *spare_map;
 	struct srcu_struct dm_op_srcu;
@@ -145,28 +150,41 @@ struct privcmd_live {
 extern struct privcmd_live privcmd_live;
 
 /*
- * True when @pf is unrestricted; the caller's call is then counted in
- * @unrestricted_calls until privcmd_unrestricted_end(). Restricted files
- * (device models, the hot path) only read @domid: it never changes again.
+ * True when @pf is unrestricted; the call is then counted, in this CPU's
+ * share of @stats->unrestricted_calls, until privcmd_unrestricted_end().
+ * Restricted files (device models, the hot path) only read @domid: it never
+ * changes again. No atomic operation: both ends run with preemption off,
+ * i.e. as RCU readers, and IOCTL_PRIVCMD_RESTRICT waits for a grace period
+ * after setting @domid, after which every call either is counted or saw
+ * the restriction.
  */
 static inline bool privcmd_unrestricted_begin(struct privcmd_file *pf)
 {
+	bool unrestricted;
+
 	if (READ_ONCE(pf->domid) != DOMID_INVALID)
 		return false;
-	atomic_inc(&pf->unrestricted_calls);
-	/* Pairs with the cmpxchg() in privcmd_ioctl_restrict(). */
-	smp_mb__after_atomic();
-	if (likely(READ_ONCE(pf->domid) == DOMID_INVALID))
-		return true;
-	if (atomic_dec_and_test(&pf->unrestricted_calls))
-		wake_up_var(&pf->unrestricted_calls);
-	return false;
+	preempt_disable();
+	unrestricted = READ_ONCE(pf->domid) == DOMID_INVALID;
+	if (unrestricted)
+		this_cpu_inc(pf->stats->unrestricted_calls);
+	preempt_enable();
+	return unrestricted;
 }
 
 static inline void privcmd_unrestricted_end(struct privcmd_file *pf, bool counted)
 {
-	if (counted && atomic_dec_and_test(&pf->unrestricted_calls))
-		wake_up_var(&pf->unrestricted_calls);
+	if (!counted)
+		return;
+	preempt_disable();
+	this_cpu_dec(pf->stats->unrestricted_calls);
+	/* IOCTL_PRIVCMD_RESTRICT may wait: decrement, then look for a waiter. */
+	if (unlikely(READ_ONCE(pf->domid) != DOMID_INVALID)) {
+		/* pairs with the barrier of set_current_state() in wait_var_event() */
+		smp_mb();
+		wake_up_var(&pf->domid);
+	}
+	preempt_enable();
 }
 
 /*
