@@ -134,29 +134,46 @@ static void on_usr1(int sig)
 {
 }
 
+/*
+ * Both fixtures: a guest, a SIGUSR1 that interrupts a waiting ioctl, and
+ * the driver's domu_target parameter @param set to "pending" (and "off"
+ * again at the end).
+ */
+static void domu_fixture_setup(struct __test_metadata *_metadata, struct xen_guest *g,
+			       const char *param)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	int err;
+
+	/* libxenctrl's own files must be opened in dom0 mode. */
+	test_fixture_setup(.guests = { g });
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	err = write_param(param, "pending");
+	if (err)
+		test_fixture_teardown(.guests = { g });
+	ASSERT_EQ(0, err) TH_LOG("%s: %s (not the fault-injection build?)", param,
+				 strerror(-err));
+}
+
+static void domu_fixture_teardown(struct __test_metadata *_metadata, struct xen_guest *g,
+				  const char *param)
+{
+	write_param(param, "off");
+	test_fixture_teardown(.guests = { g });
+}
+
 FIXTURE(domu) {
 	struct xen_guest g;
 };
 
 FIXTURE_SETUP(domu)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
-	int err;
-
-	/* libxenctrl's own privcmd file must be opened in dom0 mode. */
-	test_fixture_setup(.guests = { &self->g });
-	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
-	err = domu_target("pending");
-	if (err)
-		test_fixture_teardown(.guests = { &self->g });
-	ASSERT_EQ(0, err) TH_LOG("%s: %s (not the fault-injection build?)", DOMU_TARGET,
-				 strerror(-err));
+	domu_fixture_setup(_metadata, &self->g, DOMU_TARGET);
 }
 
 FIXTURE_TEARDOWN(domu)
 {
-	domu_target("off");
-	test_fixture_teardown(.guests = { &self->g });
+	domu_fixture_teardown(_metadata, &self->g, DOMU_TARGET);
 }
 
 /* Opened before the answer: at once, reporting nothing it may act on. */
@@ -276,22 +293,12 @@ FIXTURE(domu_evtchn) {
 
 FIXTURE_SETUP(domu_evtchn)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
-	int err;
-
-	test_fixture_setup(.guests = { &self->g });
-	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
-	err = evtchn_domu_target("pending");
-	if (err)
-		test_fixture_teardown(.guests = { &self->g });
-	ASSERT_EQ(0, err) TH_LOG("%s: %s (not the fault-injection build?)", EVTCHN_DOMU_TARGET,
-				 strerror(-err));
+	domu_fixture_setup(_metadata, &self->g, EVTCHN_DOMU_TARGET);
 }
 
 FIXTURE_TEARDOWN(domu_evtchn)
 {
-	evtchn_domu_target("off");
-	test_fixture_teardown(.guests = { &self->g });
+	domu_fixture_teardown(_metadata, &self->g, EVTCHN_DOMU_TARGET);
 }
 
 /* Opened before the answer: at once, binding nothing; fdinfo does not wait. */

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,7 +18,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
@@ -28,6 +26,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/fixture.h"
+#include "lib/stall.h"
 #include "lib/proc_files.h"
 
 static const char *const nodes[] = { EVTCHN_NODE, NULL };
@@ -163,22 +162,6 @@ TEST(bind_unbind_while_reading_and_polling)
 
 /* ---- an ioctl whose argument page is not there yet ---- */
 
-struct stalled {
-	int fd;
-	void *arg;
-	int rc;
-};
-
-static void *stalled_bind(void *p)
-{
-	struct stalled *st = p;
-
-	st->rc = ioctl(st->fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, st->arg);
-	if (st->rc < 0)
-		st->rc = -errno;
-	return NULL;
-}
-
 /*
  * A bind whose argument sits on a page that faults and stays missing
  * (userfaultfd: as a stalled NFS or FUSE page would): ours copies the
@@ -188,33 +171,19 @@ static void *stalled_bind(void *p)
  */
 TEST(stalled_argument_blocks_nothing)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	struct ioctl_evtchn_bind_unbound_port *src;
-	struct uffdio_copy copy;
-	struct uffd_msg msg;
-	struct stalled st;
-	long page = getpagesize();
+	struct ioctl_evtchn_bind_unbound_port arg = { .remote_domain = 0 };
+	struct stalled_ioctl st = { .cmd = IOCTL_EVTCHN_BIND_UNBOUND_PORT };
+	struct stalled_page page;
 	pthread_t t;
-	int uffd;
 
 	st.fd = evtchn_open(0);
 	ASSERT_LE(0, st.fd);
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
-	st.arg = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	src = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, st.arg);
-	ASSERT_NE(MAP_FAILED, src);
-	reg.range.start = (uintptr_t)st.arg;
-	reg.range.len = page;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, stalled_page_open(&page));
+	st.arg = page.addr;
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, stalled_bind, &st));
+	ASSERT_EQ(0, pthread_create(&t, NULL, stalled_ioctl_run, &st));
 	/* The bind's copy of its argument faulted: it waits for us. */
-	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
-	EXPECT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_EQ(0, stalled_page_wait_touch(&page));
 
 	EXPECT_EQ(1, fdinfo_has(0, st.fd, "flags"));
 	if (evtchn_ours()) {
@@ -227,19 +196,14 @@ TEST(stalled_argument_blocks_nothing)
 	}
 
 	/* The page arrives: a port offered to dom0 itself. */
-	src->remote_domain = 0;
-	copy = (struct uffdio_copy){ .dst = (uintptr_t)st.arg, .src = (uintptr_t)src,
-				     .len = page };
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy));
+	ASSERT_EQ(0, stalled_page_fill(&page, &arg, sizeof(arg)));
 	pthread_join(t, NULL);
-	EXPECT_LE(0, st.rc) TH_LOG("bind: %s", strerror(-st.rc));
+	EXPECT_LE(0, st.rc) TH_LOG("bind: %s", strerror((int)-st.rc));
 	if (st.rc >= 0) {
 		EXPECT_EQ(0, _test_cmd_evtchn_unbind(st.fd, st.rc));
 	}
-	close(uffd);
+	stalled_page_close(&page);
 	close(st.fd);
-	munmap(st.arg, page);
-	munmap(src, page);
 }
 
 /* ---- restrict while other threads bind ---- */

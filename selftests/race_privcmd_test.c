@@ -16,19 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/userfaultfd.h>
 #include <xenctrl.h>
 
 #include "kselftest_harness.h"
 #include "lib/audit_util.h"
 #include "lib/fixture.h"
+#include "lib/stall.h"
 #include "lib/proc_files.h"
 
 static const char *const nodes[] = { PRIVCMD_NODE, NULL };
@@ -288,31 +286,20 @@ TEST_F(race, restrict_vs_dm_ops_and_mappings)
 
 /* ---- a restrict while an unrestricted call is stalled mid-way ---- */
 
-struct stalled_call {
+/* A restrict made by a thread. */
+struct restrict_thread {
 	int fd;
-	void *arg;
 	unsigned int dom;
 	long rc;
 	atomic_bool done;
 };
 
-static void *stalled_hypercall(void *p)
+static void *restrict_thread_run(void *p)
 {
-	struct stalled_call *c = p;
+	struct restrict_thread *r = p;
 
-	c->rc = ioctl(c->fd, IOCTL_PRIVCMD_HYPERCALL, c->arg);
-	if (c->rc < 0)
-		c->rc = -errno;
-	atomic_store(&c->done, true);
-	return NULL;
-}
-
-static void *restrict_call_thread(void *p)
-{
-	struct stalled_call *c = p;
-
-	c->rc = _test_cmd_privcmd_restrict(c->fd, c->dom);
-	atomic_store(&c->done, true);
+	r->rc = _test_cmd_privcmd_restrict(r->fd, r->dom);
+	atomic_store(&r->done, true);
 	return NULL;
 }
 
@@ -325,34 +312,20 @@ static void *restrict_call_thread(void *p)
  */
 TEST_F(race, restrict_waits_for_call_in_flight)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	struct stalled_call call = { .fd = self->fd }, res = { .fd = self->fd };
-	struct privcmd_hypercall *src;
-	struct uffdio_copy copy;
-	struct uffd_msg msg;
+	/* xen_version(XENVER_version), harmless anywhere. */
+	struct privcmd_hypercall arg = { .op = __HYPERVISOR_xen_version };
+	struct stalled_ioctl call = { .fd = self->fd, .cmd = IOCTL_PRIVCMD_HYPERCALL };
+	struct restrict_thread res = { .fd = self->fd, .dom = self->a.domid };
+	struct stalled_page page;
 	pthread_t tc, tr;
-	int uffd;
 
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
-	call.arg = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			-1, 0);
-	src = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, call.arg);
-	ASSERT_NE(MAP_FAILED, src);
-	reg.range.start = (uintptr_t)call.arg;
-	reg.range.len = self->page;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
-
-	ASSERT_EQ(0, pthread_create(&tc, NULL, stalled_hypercall, &call));
+	ASSERT_EQ(0, stalled_page_open(&page));
+	call.arg = page.addr;
+	ASSERT_EQ(0, pthread_create(&tc, NULL, stalled_ioctl_run, &call));
 	/* The call's copy of its argument faulted: it waits for us. */
-	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
-	EXPECT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+	ASSERT_EQ(0, stalled_page_wait_touch(&page));
 
-	res.dom = self->a.domid;
-	ASSERT_EQ(0, pthread_create(&tr, NULL, restrict_call_thread, &res));
+	ASSERT_EQ(0, pthread_create(&tr, NULL, restrict_thread_run, &res));
 	sleep_ms(500);
 	if (xen_env_ours()) {
 		EXPECT_FALSE(atomic_load(&res.done)) TH_LOG("restrict returned during the call");
@@ -361,11 +334,7 @@ TEST_F(race, restrict_waits_for_call_in_flight)
 			     "unrestricted is still running");
 	}
 
-	/* The page arrives: xen_version(XENVER_version), harmless anywhere. */
-	src->op = __HYPERVISOR_xen_version;
-	copy = (struct uffdio_copy){ .dst = (uintptr_t)call.arg, .src = (uintptr_t)src,
-				     .len = self->page };
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &copy));
+	ASSERT_EQ(0, stalled_page_fill(&page, &arg, sizeof(arg)));
 	pthread_join(tc, NULL);
 	pthread_join(tr, NULL);
 	EXPECT_EQ(0, res.rc) TH_LOG("restrict: %s", strerror((int)-res.rc));
@@ -373,9 +342,7 @@ TEST_F(race, restrict_waits_for_call_in_flight)
 		EXPECT_EQ(4, call.rc >> 16) TH_LOG("xen_version: %ld", call.rc);
 	}
 	test_err_privcmd_hypercall(EPERM, self->fd, __HYPERVISOR_xen_version, 0, 0, 0, 0, 0);
-	close(uffd);
-	munmap(call.arg, self->page);
-	munmap(src, self->page);
+	stalled_page_close(&page);
 }
 
 /* Many restricts at once, to the same domain and another: one domain wins. */
