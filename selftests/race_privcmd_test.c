@@ -286,23 +286,6 @@ TEST_F(race, restrict_vs_dm_ops_and_mappings)
 
 /* ---- a restrict while an unrestricted call is stalled mid-way ---- */
 
-/* A restrict made by a thread. */
-struct restrict_thread {
-	int fd;
-	unsigned int dom;
-	long rc;
-	atomic_bool done;
-};
-
-static void *restrict_thread_run(void *p)
-{
-	struct restrict_thread *r = p;
-
-	r->rc = _test_cmd_privcmd_restrict(r->fd, r->dom);
-	atomic_store(&r->done, true);
-	return NULL;
-}
-
 /*
  * A raw hypercall that began on the unrestricted file stalls on its
  * argument's page (userfaultfd: it is counted in flight, ours reads the
@@ -315,7 +298,8 @@ TEST_F(race, restrict_waits_for_call_in_flight)
 	/* xen_version(XENVER_version), harmless anywhere. */
 	struct privcmd_hypercall arg = { .op = __HYPERVISOR_xen_version };
 	struct stalled_ioctl call = { .fd = self->fd, .cmd = IOCTL_PRIVCMD_HYPERCALL };
-	struct restrict_thread res = { .fd = self->fd, .dom = self->a.domid };
+	struct stalled_ioctl res = { .fd = self->fd, .cmd = IOCTL_PRIVCMD_RESTRICT };
+	uint16_t dom = self->a.domid;
 	struct stalled_page page;
 	pthread_t tc, tr;
 
@@ -325,7 +309,8 @@ TEST_F(race, restrict_waits_for_call_in_flight)
 	/* The call's copy of its argument faulted: it waits for us. */
 	ASSERT_EQ(0, stalled_page_wait_touch(&page));
 
-	ASSERT_EQ(0, pthread_create(&tr, NULL, restrict_thread_run, &res));
+	res.arg = &dom;
+	ASSERT_EQ(0, pthread_create(&tr, NULL, stalled_ioctl_run, &res));
 	sleep_ms(500);
 	if (xen_env_ours()) {
 		EXPECT_FALSE(atomic_load(&res.done)) TH_LOG("restrict returned during the call");
