@@ -21,6 +21,7 @@
 #   make stubdom         the Linux stubdomain image (kernel + initramfs of Debian packages,
 #                        QEMU, our modules) per series, into build/stubdom/SERIES/ (cached)
 #   make check-stubdom   QEMU in that stubdomain serving a real guest, in the VM, per series
+#                        (make check runs it too)
 #   make demo-stubdom    the same told as a story (6.12)
 #   make deb             Debian packages (debian/) into build/deb/, checked by lintian
 #   make deb-vm          the VM suite on what the packages install (DKMS-built
@@ -142,7 +143,7 @@ check-debug: deps
 # The Linux stubdomain image of a series (scripts/vm/stubdom/build: rebuilt
 # only when an input changed), and the run that proves it in the VM: an HVM
 # guest served by QEMU inside it, on our drivers in dom0 and in the
-# stubdomain. Not part of make check (see Documentation/admin-guide/stubdomain.rst).
+# stubdomain (also a step of make check's scripts/vm/check-all).
 $(addprefix stubdom-,$(SERIES)): stubdom-%: modules-% libdmop
 	@scripts/vm/stubdom/build $*
 stubdom: $(addprefix stubdom-,$(SERIES))

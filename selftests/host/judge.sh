@@ -39,7 +39,7 @@ case_() {
 }
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..18"
 case_ "clean run passes" pass 0 "$good_tap"
 case_ "never booted fails" fail 0 "(XEN) Xen version 4.17
 Kernel panic - not syncing: VFS: Unable to mount root fs"
@@ -50,6 +50,10 @@ case_ "skipped subtest fails" fail 0 "${good_tap/skip:0/skip:2}"
 case_ "skipped program fails" fail 0 "${good_tap/ok 2 selftests: xen-dmop: env_test/ok 2 selftests: xen-dmop: env_test # SKIP}"
 case_ "kernel WARNING fails" fail 0 "$good_tap
 [   12.3] WARNING: CPU: 0 PID: 1 at drivers/xen/privcmd-main.c:10"
+case_ "user process segfault fails" fail 0 "$good_tap
+[   94.7] exe[575]: segfault at 1 ip 00000000004a4d02 sp 00007ffef40b7118 error 4 in busybox[a4d02,401000+184000]" "a user process crashed"
+case_ "user process trap fails" fail 0 "$good_tap
+[   39.1] traps: xl[649] trap invalid opcode ip:7f0a sp:7ffc error:0 in libc.so.6" "a user process crashed"
 case_ "Xen crash fails" fail 0 "$good_tap
 (XEN) Domain 0 crashed: rebooting machine"
 case_ "stale int3 names its document" fail 0 "${good_tap%DMOP-END*}
