@@ -20,16 +20,14 @@
 
 #define pr_fmt(fmt) "xen-dmop evtchn: " fmt
 
-#include <linux/kstrtox.h>
-#include <linux/notifier.h>
-#include <linux/slab.h>
-#include <linux/wait.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
 
 #include <xen/xen.h>
-#include <xen/xenbus.h>
 
 #include "evtchn-priv.h"
 #include "../../include/uapi/xen/evtchn.h"
+#include "xdm-domu-target.c"
 
 #define CREATE_TRACE_POINTS
 #include "evtchn-trace.h"
@@ -80,29 +78,19 @@ long evtchn_restrict_deny(struct evtchn_file *f, unsigned int cmd, unsigned int 
 	return -EACCES;
 }
 
-/*
- * The stubdomain policy: what a new file starts with, learnt from xenstore.
- * evtchn_target is published before evtchn_target_pending goes false
- * (release) and read after it was seen false (acquire).
- */
-static domid_t evtchn_target = EVTCHN_UNRESTRICTED;
-static bool evtchn_target_pending;
-static bool evtchn_notifier_registered;
-static DECLARE_WAIT_QUEUE_HEAD(evtchn_target_wq);
-
-static void evtchn_restrict_apply(struct evtchn_file *f)
+/* The stubdomain policy: what a new file starts with, learnt from xenstore. */
+static void evtchn_restrict_apply(struct evtchn_file *f, domid_t domid)
 {
-	domid_t domid = READ_ONCE(evtchn_target);
-
 	WRITE_ONCE(f->restrict_domid, domid);
 	WRITE_ONCE(f->toolstack_too, domid != EVTCHN_UNRESTRICTED && domid != DOMID_IDLE);
 }
 
 void evtchn_restrict_open(struct evtchn_file *f)
 {
-	/* Pairs with the release in evtchn_target_ready(). */
-	if (!smp_load_acquire(&evtchn_target_pending)) {
-		evtchn_restrict_apply(f);
+	unsigned int domid;
+
+	if (xdm_target_known(&domid)) {
+		evtchn_restrict_apply(f, domid);
 		return;
 	}
 	/* Binds nothing until xenstore answered (the first ioctl waits). */
@@ -113,52 +101,33 @@ void evtchn_restrict_open(struct evtchn_file *f)
 /* The first ioctl of a file opened before xenstore answered: wait for it. */
 int evtchn_restrict_resolve(struct evtchn_file *f)
 {
-	/* acquire: pairs with the release in evtchn_target_ready() */
-	if (wait_event_interruptible(evtchn_target_wq, !smp_load_acquire(&evtchn_target_pending)))
+	unsigned int domid;
+
+	if (xdm_target_wait(&domid))
 		return -EINTR;
 	mutex_lock(&f->bind_lock);
 	if (f->target_pending) {
-		evtchn_restrict_apply(f);
+		evtchn_restrict_apply(f, domid);
 		WRITE_ONCE(f->target_pending, false);
 	}
 	mutex_unlock(&f->bind_lock);
 	return 0;
 }
 
-static void evtchn_target_answer(domid_t domid)
+/* xenstore's "target" key, or none: the answer (xdm_target_init()). */
+static unsigned int evtchn_target_decide(int err, unsigned int target, const char *val)
 {
-	WRITE_ONCE(evtchn_target, domid);
-	/* release: evtchn_target before "not pending" (read with acquire) */
-	smp_store_release(&evtchn_target_pending, false);
-	wake_up_all(&evtchn_target_wq);
-}
-
-static int evtchn_target_ready(struct notifier_block *nb, unsigned long event, void *data)
-{
-	domid_t domid = EVTCHN_UNRESTRICTED;
-	unsigned int target;
-	char *val;
-
-	val = xenbus_read(XBT_NIL, "target", "", NULL);
-	if (!IS_ERR(val)) {
-		if (kstrtouint(val, 10, &target) || !target || target >= DOMID_FIRST_RESERVED) {
-			pr_err("invalid target domain \"%s\" in xenstore, every file binds nothing\n",
-			       val);
-			domid = DOMID_IDLE;
-		} else {
-			pr_info("stubdomain of domain %u: files bind only with it and with domain %u\n",
-				target, EVTCHN_TOOLSTACK_DOMID);
-			domid = target;
-		}
-		kfree(val);
+	if (err == -ENOENT)
+		return EVTCHN_UNRESTRICTED;
+	if (err) {
+		pr_err("invalid target domain \"%s\" in xenstore, every file binds nothing\n",
+		       val);
+		return DOMID_IDLE;
 	}
-	evtchn_target_answer(domid);
-	return NOTIFY_DONE;
+	pr_info("stubdomain of domain %u: files bind only with it and with domain %u\n",
+		target, EVTCHN_TOOLSTACK_DOMID);
+	return target;
 }
-
-static struct notifier_block evtchn_xenstore_nb = {
-	.notifier_call = evtchn_target_ready,
-};
 
 #ifdef XEN_DMOP_FAULT_INJECT
 /*
@@ -167,27 +136,21 @@ static struct notifier_block evtchn_xenstore_nb = {
  */
 void evtchn_restrict_test_pending(void)
 {
-	WRITE_ONCE(evtchn_target_pending, true);
+	xdm_target_test_pending();
 }
 
 void evtchn_restrict_test_answer(domid_t domid)
 {
-	evtchn_target_answer(domid);
+	xdm_target_publish(domid);
 }
 #endif
 
 void evtchn_restrict_init(void)
 {
-	if (xen_initial_domain())
-		return;
-	evtchn_target_pending = true;
-	register_xenstore_notifier(&evtchn_xenstore_nb);
-	evtchn_notifier_registered = true;
+	xdm_target_init(evtchn_target_decide);
 }
 
 void evtchn_restrict_exit(void)
 {
-	if (evtchn_notifier_registered)
-		unregister_xenstore_notifier(&evtchn_xenstore_nb);
-	evtchn_notifier_registered = false;
+	xdm_target_exit();
 }

@@ -19,37 +19,23 @@
 #define pr_fmt(fmt) "xen-dmop privcmd: " fmt
 
 #include <linux/atomic.h>
-#include <linux/kstrtox.h>
 #include <linux/moduleparam.h>
-#include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/security.h>
-#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
 #include <xen/xen.h>
-#include <xen/xenbus.h>
 
 #include "privcmd.h"
 #include "privcmd-trace.h"
+#include "xdm-domu-target.c"
 
 static bool unrestricted;
 module_param(unrestricted, bool, 0);
 MODULE_PARM_DESC(unrestricted,
 		 "In a domU, do not restrict files to the xenstore \"target\" domain (ignored under lockdown; default: N)");
-
-/*
- * What a new file starts with: DOMID_INVALID means unrestricted. Published
- * before target_pending goes false (release), read after it was seen false
- * (acquire).
- */
-static unsigned int default_domid = DOMID_INVALID;
-/* In a domU, until xenstore has told us the target. */
-static bool target_pending;
-static bool notifier_registered;
-static DECLARE_WAIT_QUEUE_HEAD(target_wq);
 
 /* Whether a call let through unrestricted has not ended yet. */
 static bool privcmd_unrestricted_in_flight(struct privcmd_file *pf)
@@ -105,15 +91,17 @@ static bool privcmd_unrestricted_allowed(void)
 
 void privcmd_restrict_open(struct privcmd_file *pf)
 {
+	unsigned int domid;
+
 	if (privcmd_unrestricted_allowed()) {
 		pf->domid = DOMID_INVALID;
 		return;
 	}
-	/* Pairs with the release in privcmd_target_ready(). */
-	if (smp_load_acquire(&target_pending))
-		pf->domid = PRIVCMD_DOMID_PENDING;
+	/* What a new file starts with: DOMID_INVALID means unrestricted. */
+	if (xdm_target_known(&domid))
+		pf->domid = domid;
 	else
-		pf->domid = READ_ONCE(default_domid);
+		pf->domid = PRIVCMD_DOMID_PENDING;
 }
 
 /*
@@ -122,10 +110,11 @@ void privcmd_restrict_open(struct privcmd_file *pf)
  */
 int privcmd_restrict_resolve(struct privcmd_file *pf)
 {
-	/* acquire: pairs with the release in privcmd_target_ready() */
-	if (wait_event_interruptible(target_wq, !smp_load_acquire(&target_pending)))
+	unsigned int domid;
+
+	if (xdm_target_wait(&domid))
 		return -EINTR;
-	cmpxchg(&pf->domid, PRIVCMD_DOMID_PENDING, READ_ONCE(default_domid));
+	cmpxchg(&pf->domid, PRIVCMD_DOMID_PENDING, domid);
 	return 0;
 }
 
@@ -137,49 +126,27 @@ unsigned int privcmd_restricted_domid(struct privcmd_file *pf)
 	return domid == PRIVCMD_DOMID_PENDING ? DOMID_IDLE : domid;
 }
 
-static int privcmd_target_ready(struct notifier_block *nb, unsigned long event, void *data)
+/* xenstore's answer, or none: the domid new files start with (xdm_target_init()). */
+static unsigned int privcmd_target_decide(int err, unsigned int domid, const char *val)
 {
-	unsigned int domid = DOMID_IDLE;	/* acts on nothing */
-	char *target;
-
-	target = xenbus_read(XBT_NIL, "target", "", NULL);
-	if (IS_ERR(target) || kstrtouint(target, 10, &domid) ||
-	    domid >= DOMID_FIRST_RESERVED) {
-		if (unrestricted)
-			pr_info("no target domain in xenstore (files are unrestricted: parameter \"unrestricted\")\n");
-		else
-			pr_err("no target domain in xenstore, refusing every targeted operation\n");
-		domid = DOMID_IDLE;
-	}
-	if (!IS_ERR(target))
-		kfree(target);
-
-	WRITE_ONCE(default_domid, domid);
-	/* release: default_domid before "not pending" (read with acquire) */
-	smp_store_release(&target_pending, false);
-	wake_up_all(&target_wq);
-	return NOTIFY_DONE;
+	if (!err)
+		return domid;
+	if (unrestricted)
+		pr_info("no target domain in xenstore (files are unrestricted: parameter \"unrestricted\")\n");
+	else
+		pr_err("no target domain in xenstore, refusing every targeted operation\n");
+	return DOMID_IDLE;	/* acts on nothing */
 }
-
-static struct notifier_block privcmd_xenstore_nb = {
-	.notifier_call = privcmd_target_ready,
-};
 
 void privcmd_restrict_init(void)
 {
-	if (xen_initial_domain())
-		return;
 	/* Even with "unrestricted": a lockdown may come later (privcmd_restrict_open()). */
-	target_pending = true;
-	register_xenstore_notifier(&privcmd_xenstore_nb);
-	notifier_registered = true;
+	xdm_target_init(privcmd_target_decide);
 }
 
 void privcmd_restrict_exit(void)
 {
-	if (notifier_registered)
-		unregister_xenstore_notifier(&privcmd_xenstore_nb);
-	notifier_registered = false;
+	xdm_target_exit();
 }
 
 #ifdef XEN_DMOP_FAULT_INJECT
@@ -189,16 +156,13 @@ void privcmd_restrict_exit(void)
  */
 int privcmd_restrict_test_pending(void)
 {
-	WRITE_ONCE(target_pending, true);
+	xdm_target_test_pending();
 	return 0;
 }
 
 int privcmd_restrict_test_answer(unsigned int domid)
 {
-	WRITE_ONCE(default_domid, domid);
-	/* release: as in privcmd_target_ready() */
-	smp_store_release(&target_pending, false);
-	wake_up_all(&target_wq);
+	xdm_target_publish(domid);
 	return 0;
 }
 #endif
